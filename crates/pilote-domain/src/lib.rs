@@ -1,0 +1,22 @@
+//! Pilote's domain: the types and rules of every context, with no I/O.
+//!
+//! A value of a type defined here is valid by construction: newtypes are built by
+//! parsing (`Slug::parse`, `PhaseName::from_source`), never by assigning a field.
+//! Persistence, HTTP and file formats live in the outer crates.
+
+pub mod audit;
+pub mod commons;
+pub mod data;
+pub mod delivery;
+pub mod error;
+pub mod identity;
+pub mod impact;
+pub mod money;
+pub mod portfolio;
+pub mod quality;
+pub mod slug;
+pub mod talent;
+
+pub use error::DomainError;
+pub use money::Money;
+pub use slug::Slug;

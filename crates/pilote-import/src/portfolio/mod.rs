@@ -1,0 +1,3 @@
+//! The `portfolio` context's sources: the beta.gouv.fr network's published content.
+
+pub mod beta;

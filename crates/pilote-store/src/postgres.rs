@@ -1,0 +1,29 @@
+//! The PostgreSQL backend: the system of record in production.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::Result;
+
+/// This backend's database type, for the shared repository code.
+pub(crate) type Db = sqlx::Postgres;
+
+#[path = "repo/portfolio.rs"]
+pub(crate) mod portfolio;
+#[path = "repo/schema.rs"]
+mod schema;
+pub(crate) use schema::migrate;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+pub(crate) async fn connect(url: &str) -> Result<sqlx::PgPool> {
+    let options = PgConnectOptions::from_str(url)?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await?;
+    Ok(pool)
+}

@@ -1,0 +1,31 @@
+//! The SQLite backend: one file, WAL mode, created on first use.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::Result;
+
+/// This backend's database type, for the shared repository code.
+pub(crate) type Db = sqlx::Sqlite;
+
+#[path = "repo/portfolio.rs"]
+pub(crate) mod portfolio;
+#[path = "repo/schema.rs"]
+mod schema;
+pub(crate) use schema::migrate;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+pub(crate) async fn connect(url: &str) -> Result<sqlx::SqlitePool> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: a committed write survives a power loss, at one more sync per commit.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    Ok(pool)
+}

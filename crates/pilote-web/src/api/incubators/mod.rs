@@ -1,0 +1,4 @@
+//! `/api/v1/incubators`: the network's incubators.
+
+pub mod list;
+pub mod show;

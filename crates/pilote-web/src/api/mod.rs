@@ -1,0 +1,132 @@
+//! The JSON API under `/api/v1`, one file per resource action, and its OpenAPI document
+//! at `/api/openapi.json`, generated from the handlers.
+
+pub mod incubators;
+pub mod members;
+pub mod organisations;
+pub mod products;
+pub mod teams;
+
+mod extract;
+mod list;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use axum::routing::get;
+use bytes::Bytes;
+use serde::Serialize;
+use utoipa::OpenApi;
+
+pub use list::{Page, Paging};
+
+use crate::{ApiError, AppState};
+
+/// The OpenAPI document of the API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Pilote",
+        description = "Le portefeuille des services numériques publics, leur impact et leur qualité.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    paths(
+        products::list::list_products,
+        products::show::show_product,
+        products::create::create_product,
+        products::update::update_product,
+        products::delete::delete_product,
+        members::list::list_members,
+        members::show::show_member,
+        members::create::create_member,
+        members::update::update_member,
+        members::delete::delete_member,
+        incubators::list::list_incubators,
+        incubators::show::show_incubator,
+        organisations::list::list_organisations,
+        organisations::show::show_organisation,
+        teams::list::list_teams,
+        teams::show::show_team,
+    ),
+    components(schemas(crate::error::ErrorBody))
+)]
+pub struct ApiDoc;
+
+/// The API's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route(
+            "/api/v1/products",
+            get(products::list::list_products).post(products::create::create_product),
+        )
+        .route(
+            "/api/v1/products/{slug}",
+            get(products::show::show_product)
+                .put(products::update::update_product)
+                .delete(products::delete::delete_product),
+        )
+        .route(
+            "/api/v1/members",
+            get(members::list::list_members).post(members::create::create_member),
+        )
+        .route(
+            "/api/v1/members/{slug}",
+            get(members::show::show_member)
+                .put(members::update::update_member)
+                .delete(members::delete::delete_member),
+        )
+        .route("/api/v1/incubators", get(incubators::list::list_incubators))
+        .route("/api/v1/incubators/{slug}", get(incubators::show::show_incubator))
+        .route("/api/v1/organisations", get(organisations::list::list_organisations))
+        .route("/api/v1/organisations/{slug}", get(organisations::show::show_organisation))
+        .route("/api/v1/teams", get(teams::list::list_teams))
+        .route("/api/v1/teams/{slug}", get(teams::show::show_team))
+}
+
+async fn openapi() -> Result<Response, ApiError> {
+    let json = ApiDoc::openapi().to_pretty_json().map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(json_response(Bytes::from(json)))
+}
+
+/// The answer to an unknown address.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// A 200 response with a JSON body already rendered.
+pub(crate) fn json_response(bytes: Bytes) -> Response {
+    let mut response = Response::new(Body::from(bytes));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// Renders a value as a JSON response body.
+pub(crate) fn render(value: &impl Serialize) -> Result<Bytes, serde_json::Error> {
+    serde_json::to_vec(value).map(Bytes::from)
+}
+
+/// Refuses writes unless they are allowed.
+pub(crate) fn ensure_writes_allowed(state: &AppState) -> Result<(), ApiError> {
+    if state.config().allow_anonymous_writes {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "les écritures sont désactivées : lancez le serveur avec --allow-anonymous-writes",
+        ))
+    }
+}
+
+/// Parses a slug from the address; an impossible slug cannot exist, hence 404.
+pub(crate) fn path_slug(raw: &str) -> Result<pilote_domain::Slug, ApiError> {
+    pilote_domain::Slug::parse(raw).map_err(|_| ApiError::NotFound)
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(error: serde_json::Error) -> Self {
+        Self::Internal(error.to_string())
+    }
+}

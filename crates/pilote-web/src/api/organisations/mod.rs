@@ -1,0 +1,4 @@
+//! `/api/v1/organisations`: sponsor and owner organisations.
+
+pub mod list;
+pub mod show;

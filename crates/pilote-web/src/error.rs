@@ -1,0 +1,99 @@
+//! The web layer's one error type, and how it becomes a response.
+//!
+//! The body is always `{"error": {"code", "message", "fields"?}}`. Internal details are
+//! logged, never sent.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use pilote_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Nothing at this address.
+    #[error("ressource introuvable")]
+    NotFound,
+    /// Writing is not allowed here.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// A record with this identifier already exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// The request is well-formed but its content is invalid, field by field.
+    #[error("la requête contient des valeurs invalides")]
+    Unprocessable(BTreeMap<String, String>),
+    /// The body is not JSON of the expected shape.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Anything else: logged, and shown as a generic message.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 422 on one field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Unprocessable(BTreeMap::from([(field.into(), message.into())]))
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict => Self::Conflict("un enregistrement avec cet identifiant existe déjà".into()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The error body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable code (`not_found`, `unprocessable`, ...).
+    pub code: &'static str,
+    /// A message for people, in French.
+    pub message: String,
+    /// Per-field messages, for invalid content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        let message = if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+            "une erreur interne est survenue ; elle a été consignée".to_owned()
+        } else {
+            self.to_string()
+        };
+        let fields = match self {
+            Self::Unprocessable(fields) => Some(fields),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail { code, message, fields },
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,84 @@
+//! The application's shared state: the store, the settings and the current read model.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use pilote_store::Store;
+
+use crate::read_model::ReadModel;
+use crate::{ApiError, Config};
+
+/// Shared by every request; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: Config,
+    model: RwLock<Arc<ReadModel>>,
+    /// Serialises reloads, so that two writers do not load the portfolio twice at once.
+    reloading: tokio::sync::Mutex<()>,
+}
+
+impl AppState {
+    /// Loads the read model from the store.
+    pub async fn load(store: Store, config: Config) -> Result<Self, ApiError> {
+        let model = build(&store).await?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                model: RwLock::new(Arc::new(model)),
+                reloading: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The current read model.
+    pub(crate) fn model(&self) -> Arc<ReadModel> {
+        // A poisoned lock still holds a complete model: models are replaced, never edited.
+        self.inner.model.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Rebuilds the read model when the store has moved on.
+    pub async fn refresh(&self) -> Result<(), ApiError> {
+        let _reloading = self.inner.reloading.lock().await;
+        let revision = self.inner.store.revision().await?;
+        if revision == self.model().revision {
+            return Ok(());
+        }
+        let model = Arc::new(build(&self.inner.store).await?);
+        *self.inner.model.write().unwrap_or_else(std::sync::PoisonError::into_inner) = model;
+        Ok(())
+    }
+
+    /// Follows writes made through other servers, checking the store's revision regularly.
+    pub async fn follow_store(self, every: Duration) {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = self.refresh().await {
+                tracing::warn!(%error, "cannot refresh the read model");
+            }
+        }
+    }
+}
+
+async fn build(store: &Store) -> Result<ReadModel, ApiError> {
+    let revision = store.revision().await?;
+    let portfolio = store.load_portfolio().await?;
+    Ok(ReadModel::new(revision, portfolio))
+}

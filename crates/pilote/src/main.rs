@@ -1,0 +1,21 @@
+//! The `pilote` command: serve, migrate and import.
+
+mod cli;
+mod demo;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    cli::init_tracing(cli.log_format);
+    match cli.run().await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("erreur : {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
