@@ -1,0 +1,159 @@
+//! The test harness: a fresh database per test on each backend, a real server on
+//! `127.0.0.1:0`, and the real public data when it is present.
+
+#![allow(dead_code, reason = "each test binary uses a part of the harness")]
+
+use std::path::PathBuf;
+
+use pilote_store::Store;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// The environment variable naming a PostgreSQL server for tests (an admin URL such as
+/// `postgres://postgres@127.0.0.1:5432/postgres`); each test creates its own database.
+pub const POSTGRES_ENV: &str = "PILOTE_TEST_POSTGRES_URL";
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, migrated database of its own.
+pub struct TestDb {
+    pub url: String,
+    pub store: Store,
+    _dir: Option<TempDir>,
+}
+
+impl TestDb {
+    /// A fresh database on `backend`, or `None` (with a message) when PostgreSQL is not configured.
+    pub async fn fresh(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("pilote.db").display());
+                let store = Store::open(&url).await.expect("open sqlite");
+                Some(Self { url, store, _dir: Some(dir) })
+            }
+            Backend::Postgres => {
+                let Ok(admin) = std::env::var(POSTGRES_ENV) else {
+                    eprintln!("skipped on PostgreSQL: set {POSTGRES_ENV} (for example postgres://postgres@127.0.0.1:5432/postgres)");
+                    return None;
+                };
+                let name = format!("pilote_test_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+                    .await
+                    .expect("connect to the PostgreSQL server of PILOTE_TEST_POSTGRES_URL");
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+                let base = admin.split('?').next().unwrap_or(&admin);
+                let url = format!("{}/{name}", &base[..base.rfind('/').expect("URL with a database")]);
+                let store = Store::open(&url).await.expect("open postgres");
+                Some(Self { url, store, _dir: None })
+            }
+        }
+    }
+}
+
+/// A real server on a free loopback port.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    /// Starts a server over `db`.
+    pub async fn spawn(db: TestDb, config: pilote_web::Config) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let store = db.store.clone();
+        let server = tokio::spawn(async move {
+            pilote_web::serve(listener, store, config, async {
+                let _ = stop.await;
+            })
+            .await
+            .expect("server");
+        });
+        let client = reqwest::Client::new();
+        for _ in 0..100 {
+            if client.get(format!("{base}/healthz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        Self { base, client, db, shutdown: Some(shutdown), server: Some(server) }
+    }
+
+    /// Starts a server accepting anonymous writes.
+    pub async fn spawn_writable(db: TestDb) -> Self {
+        Self::spawn(db, pilote_web::Config { allow_anonymous_writes: true }).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// GETs a path and returns its status and JSON body.
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.client.get(self.url(path)).send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Sends a JSON body and returns the status and JSON body.
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let response = self.client.request(method, self.url(path)).json(body).send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Stops the server gracefully.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task");
+        }
+    }
+}
+
+/// The real public data folder, or `None` with a clear message.
+pub fn shared_data() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("PILOTE_SHARED_DATA").map(PathBuf::from),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")),
+    ];
+    let found = candidates.into_iter().flatten().find(|dir| dir.join("betagouv").is_dir());
+    if found.is_none() {
+        eprintln!("skipped: the real public data is absent (set PILOTE_SHARED_DATA or place it at ../shared/data)");
+    }
+    found
+}
+
+/// Declares a test run once on SQLite and once on PostgreSQL, each on a fresh database.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, $body:path) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                if let Some(db) = $crate::common::TestDb::fresh($crate::common::Backend::Sqlite).await {
+                    $body(db).await;
+                }
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(db) = $crate::common::TestDb::fresh($crate::common::Backend::Postgres).await {
+                    $body(db).await;
+                }
+            }
+        }
+    };
+}
