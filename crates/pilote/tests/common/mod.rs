@@ -56,6 +56,15 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Another connection pool to the same database, as a second server would hold
+    /// (the first keeps any temporary folder alive).
+    pub async fn another_handle(&self) -> Self {
+        let store = Store::open(&self.url).await.expect("open again");
+        Self { url: self.url.clone(), store, _dir: None }
+    }
+}
+
 /// A real server on a free loopback port.
 pub struct TestApp {
     pub base: String,
@@ -136,22 +145,23 @@ pub fn shared_data() -> Option<PathBuf> {
     found
 }
 
-/// Declares a test run once on SQLite and once on PostgreSQL, each on a fresh database.
+/// Declares a test run once on SQLite and once on PostgreSQL, each on a fresh database:
+/// `on_both_backends!(module_name, async_fn_beside_it)`.
 #[macro_export]
 macro_rules! on_both_backends {
-    ($name:ident, $body:path) => {
+    ($name:ident, $body:ident) => {
         mod $name {
             #[tokio::test]
             async fn sqlite() {
                 if let Some(db) = $crate::common::TestDb::fresh($crate::common::Backend::Sqlite).await {
-                    $body(db).await;
+                    super::$body(db).await;
                 }
             }
 
             #[tokio::test]
             async fn postgres() {
                 if let Some(db) = $crate::common::TestDb::fresh($crate::common::Backend::Postgres).await {
-                    $body(db).await;
+                    super::$body(db).await;
                 }
             }
         }
