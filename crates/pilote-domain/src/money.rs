@@ -46,7 +46,10 @@ impl Serialize for Money {
         if self.cents % 100 == 0 {
             serializer.serialize_i64(self.cents / 100)
         } else {
-            #[expect(clippy::cast_precision_loss, reason = "amounts stay far below 2^53 cents")]
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "amounts stay far below 2^53 cents"
+            )]
             serializer.serialize_f64(self.cents as f64 / 100.0)
         }
     }
@@ -77,8 +80,14 @@ mod tests {
 
     #[test]
     fn shows_euros() {
-        assert_eq!(serde_json::to_string(&Money::from_euros(300_000).unwrap()).unwrap(), "300000");
-        assert_eq!(serde_json::to_string(&Money::from_cents(1250)).unwrap(), "12.5");
+        assert_eq!(
+            serde_json::to_string(&Money::from_euros(300_000).unwrap()).unwrap(),
+            "300000"
+        );
+        assert_eq!(
+            serde_json::to_string(&Money::from_cents(1250)).unwrap(),
+            "12.5"
+        );
     }
 
     proptest! {

@@ -92,7 +92,13 @@ mod tests {
 
     #[test]
     fn accepts_the_real_shapes() {
-        for s in ["a-just", "demarches-simplifiees.fr", "e-inspé", "FabNum-MI", "jean.dupont_2"] {
+        for s in [
+            "a-just",
+            "demarches-simplifiees.fr",
+            "e-inspé",
+            "FabNum-MI",
+            "jean.dupont_2",
+        ] {
             assert_eq!(Slug::parse(s).unwrap().as_str(), s);
         }
     }
@@ -105,7 +111,15 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_slug() {
-        for s in ["", " ", "/organisations/igj", "a b", "-start", ".hidden", "x?y"] {
+        for s in [
+            "",
+            " ",
+            "/organisations/igj",
+            "a b",
+            "-start",
+            ".hidden",
+            "x?y",
+        ] {
             assert!(Slug::parse(s).is_err(), "{s:?} should be refused");
         }
     }

@@ -34,5 +34,9 @@ pub enum ImportError {
 }
 
 fn list(findings: &[Finding]) -> String {
-    findings.iter().map(|finding| format!("  {finding}")).collect::<Vec<_>>().join("\n")
+    findings
+        .iter()
+        .map(|finding| format!("  {finding}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -15,7 +15,9 @@ pub(crate) const FIRST_LINE: usize = 2;
 pub(crate) fn split(text: &str) -> Option<Document<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text.strip_prefix("---")?;
-    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
+    let rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
@@ -90,7 +92,7 @@ pub(crate) fn line_of(front_matter: &str, path: &str) -> usize {
                     (first..to)
                         .filter(|&i| is_item(lines[i]) && indentation(lines[i]) == depth)
                         .nth(index)
-                        .map(|item| {
+                        .inspect(|&item| {
                             let end = (item + 1..to)
                                 .find(|&i| {
                                     !lines[i].trim().is_empty()
@@ -99,7 +101,6 @@ pub(crate) fn line_of(front_matter: &str, path: &str) -> usize {
                                 })
                                 .unwrap_or(to);
                             to = end;
-                            item
                         })
                 })
             }
@@ -127,7 +128,10 @@ mod tests {
         assert!(document.front_matter.starts_with("title: A\n"));
         assert_eq!(document.body, "Body");
         assert!(split("no front matter").is_none());
-        assert!(split("---\ntitle: x\n").is_none(), "an unclosed front matter is none");
+        assert!(
+            split("---\ntitle: x\n").is_none(),
+            "an unclosed front matter is none"
+        );
     }
 
     #[test]
@@ -140,6 +144,10 @@ mod tests {
         assert_eq!(line_of(fm, "phases[1].end"), 8);
         assert_eq!(line_of(fm, "sponsors[1]"), 11);
         assert_eq!(line_of(fm, "missing"), 2);
-        assert_eq!(line_of(fm, "phases[7].start"), 3, "falls back to the enclosing field");
+        assert_eq!(
+            line_of(fm, "phases[7].start"),
+            3,
+            "falls back to the enclosing field"
+        );
     }
 }

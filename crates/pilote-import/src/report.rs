@@ -17,7 +17,11 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.message
+        )
     }
 }
 
@@ -75,6 +79,9 @@ impl ImportReport {
 
     /// Records written (or to be written, in a dry run), all kinds together.
     pub fn changed(&self) -> usize {
-        self.entities.iter().map(|(_, counts)| counts.changed()).sum()
+        self.entities
+            .iter()
+            .map(|(_, counts)| counts.changed())
+            .sum()
     }
 }

@@ -13,14 +13,20 @@ pub fn fold(text: &str) -> String {
         if !folded.is_empty() {
             folded.push(' ');
         }
-        folded.extend(word.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase));
+        folded.extend(
+            word.nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .flat_map(char::to_lowercase),
+        );
     }
     folded
 }
 
 /// Whether every word of a folded query appears in folded text.
 pub fn matches(folded_text: &str, folded_query: &str) -> bool {
-    folded_query.split(' ').all(|word| folded_text.contains(word))
+    folded_query
+        .split(' ')
+        .all(|word| folded_text.contains(word))
 }
 
 #[cfg(test)]

@@ -12,7 +12,10 @@ pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> String {
 }
 
 /// Decodes a JSON text column, naming the value when it is corrupt.
-pub(crate) fn decode<T: DeserializeOwned>(text: &str, what: impl FnOnce() -> String) -> Result<T, StoreError> {
+pub(crate) fn decode<T: DeserializeOwned>(
+    text: &str,
+    what: impl FnOnce() -> String,
+) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|error| StoreError::Corrupt {
         what: what(),
         reason: error.to_string(),

@@ -5,6 +5,11 @@
 //! written once against sqlx and compiled for each backend, so both run the same SQL
 //! and the same tests. This crate knows nothing of HTTP or file formats.
 
+#![allow(
+    clippy::duplicate_mod,
+    reason = "repo/ is compiled once per backend on purpose"
+)]
+
 mod error;
 mod json;
 mod postgres;

@@ -46,7 +46,9 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => Self::NotFound,
-            StoreError::Conflict => Self::Conflict("un enregistrement avec cet identifiant existe déjà".into()),
+            StoreError::Conflict => {
+                Self::Conflict("un enregistrement avec cet identifiant existe déjà".into())
+            }
             other => Self::Internal(other.to_string()),
         }
     }
@@ -92,7 +94,11 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let body = ErrorBody {
-            error: ErrorDetail { code, message, fields },
+            error: ErrorDetail {
+                code,
+                message,
+                fields,
+            },
         };
         (status, Json(body)).into_response()
     }

@@ -34,7 +34,11 @@ pub struct ReadModel {
 }
 
 fn index_by<T>(items: &[T], slug: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> {
-    items.iter().enumerate().map(|(i, item)| (slug(item).clone(), i)).collect()
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (slug(item).clone(), i))
+        .collect()
 }
 
 /// Indices of `keys` in the order of their key, ties kept in slug order.
@@ -47,15 +51,21 @@ fn order_by(keys: &[String]) -> Vec<usize> {
 impl ReadModel {
     /// Indexes a portfolio loaded at `revision`.
     pub fn new(revision: i64, portfolio: Portfolio) -> Self {
-        let product_titles: Vec<String> =
-            portfolio.products.iter().map(|p| pilote_search::fold(&p.title)).collect();
+        let product_titles: Vec<String> = portfolio
+            .products
+            .iter()
+            .map(|p| pilote_search::fold(&p.title))
+            .collect();
         let product_text = portfolio
             .products
             .iter()
             .map(|p| pilote_search::fold(&format!("{} {} {}", p.title, p.mission, p.slug)))
             .collect();
-        let member_text: Vec<String> =
-            portfolio.members.iter().map(|m| pilote_search::fold(&m.fullname)).collect();
+        let member_text: Vec<String> = portfolio
+            .members
+            .iter()
+            .map(|m| pilote_search::fold(&m.fullname))
+            .collect();
         Self {
             revision,
             products_by_slug: index_by(&portfolio.products, |p| &p.slug),
@@ -88,27 +98,37 @@ impl ReadModel {
 
     /// One product.
     pub fn product(&self, slug: &Slug) -> Option<&Product> {
-        self.products_by_slug.get(slug).map(|&i| &self.portfolio.products[i])
+        self.products_by_slug
+            .get(slug)
+            .map(|&i| &self.portfolio.products[i])
     }
 
     /// One member.
     pub fn member(&self, slug: &Slug) -> Option<&Member> {
-        self.members_by_slug.get(slug).map(|&i| &self.portfolio.members[i])
+        self.members_by_slug
+            .get(slug)
+            .map(|&i| &self.portfolio.members[i])
     }
 
     /// One incubator.
     pub fn incubator(&self, slug: &Slug) -> Option<&Incubator> {
-        self.incubators_by_slug.get(slug).map(|&i| &self.portfolio.incubators[i])
+        self.incubators_by_slug
+            .get(slug)
+            .map(|&i| &self.portfolio.incubators[i])
     }
 
     /// One organisation.
     pub fn organisation(&self, slug: &Slug) -> Option<&Organisation> {
-        self.organisations_by_slug.get(slug).map(|&i| &self.portfolio.organisations[i])
+        self.organisations_by_slug
+            .get(slug)
+            .map(|&i| &self.portfolio.organisations[i])
     }
 
     /// One team.
     pub fn team(&self, slug: &Slug) -> Option<&Team> {
-        self.teams_by_slug.get(slug).map(|&i| &self.portfolio.teams[i])
+        self.teams_by_slug
+            .get(slug)
+            .map(|&i| &self.portfolio.teams[i])
     }
 
     /// The whole portfolio, each list in slug order.
@@ -117,7 +137,11 @@ impl ReadModel {
     }
 
     /// A rendered response for `key`, rendering it on first use.
-    pub fn cached<E>(&self, key: &str, render: impl FnOnce() -> Result<Bytes, E>) -> Result<Bytes, E> {
+    pub fn cached<E>(
+        &self,
+        key: &str,
+        render: impl FnOnce() -> Result<Bytes, E>,
+    ) -> Result<Bytes, E> {
         if let Some(bytes) = self.responses.get(key) {
             return Ok(bytes);
         }

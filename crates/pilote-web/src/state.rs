@@ -49,7 +49,11 @@ impl AppState {
     /// The current read model.
     pub(crate) fn model(&self) -> Arc<ReadModel> {
         // A poisoned lock still holds a complete model: models are replaced, never edited.
-        self.inner.model.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.inner
+            .model
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Rebuilds the read model when the store has moved on.
@@ -60,7 +64,11 @@ impl AppState {
             return Ok(());
         }
         let model = Arc::new(build(&self.inner.store).await?);
-        *self.inner.model.write().unwrap_or_else(std::sync::PoisonError::into_inner) = model;
+        *self
+            .inner
+            .model
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = model;
         Ok(())
     }
 

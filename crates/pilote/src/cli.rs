@@ -16,7 +16,13 @@ pub struct Cli {
     #[command(subcommand)]
     command: Command,
     /// Log format.
-    #[arg(long, global = true, env = "PILOTE_LOG_FORMAT", value_enum, default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "PILOTE_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
     pub log_format: LogFormat,
 }
 
@@ -38,7 +44,9 @@ struct Database {
 
 impl Database {
     async fn open(&self) -> anyhow::Result<Store> {
-        Store::open(&self.url).await.context("cannot open the database")
+        Store::open(&self.url)
+            .await
+            .context("cannot open the database")
     }
 }
 
@@ -90,7 +98,9 @@ enum Source {
 pub fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PILOTE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -120,7 +130,9 @@ impl Cli {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Migrate { database } => {
-                let store = Store::connect(&database.url).await.context("cannot open the database")?;
+                let store = Store::connect(&database.url)
+                    .await
+                    .context("cannot open the database")?;
                 let applied = store.migrate().await?;
                 println!("{applied} migration(s) appliquée(s).");
                 Ok(ExitCode::SUCCESS)
@@ -133,9 +145,14 @@ impl Cli {
                 skip_invalid,
             } => {
                 let store = database.open().await?;
-                let options = ImportOptions { dry_run, skip_invalid };
+                let options = ImportOptions {
+                    dry_run,
+                    skip_invalid,
+                };
                 let report = match source {
-                    Source::Beta => pilote_import::portfolio::beta::import(&store, &path, options).await,
+                    Source::Beta => {
+                        pilote_import::portfolio::beta::import(&store, &path, options).await
+                    }
                 };
                 store.close().await;
                 match report {
@@ -144,11 +161,16 @@ impl Cli {
                         Ok(ExitCode::SUCCESS)
                     }
                     Err(pilote_import::ImportError::Invalid(rejects)) => {
-                        eprintln!("{} enregistrement(s) invalide(s) ; rien n'a été écrit :", rejects.len());
+                        eprintln!(
+                            "{} enregistrement(s) invalide(s) ; rien n'a été écrit :",
+                            rejects.len()
+                        );
                         for reject in &rejects {
                             eprintln!("  {reject}");
                         }
-                        eprintln!("(--skip-invalid importe les enregistrements valides et liste les autres)");
+                        eprintln!(
+                            "(--skip-invalid importe les enregistrements valides et liste les autres)"
+                        );
                         Ok(ExitCode::from(2))
                     }
                     Err(error) => Err(error.into()),
@@ -159,7 +181,10 @@ impl Cli {
 }
 
 fn print_report(report: &ImportReport) {
-    println!("{:<15} {:>6} {:>8} {:>8} {:>9}", "entité", "lues", "créées", "modifiées", "inchangées");
+    println!(
+        "{:<15} {:>6} {:>8} {:>8} {:>9}",
+        "entité", "lues", "créées", "modifiées", "inchangées"
+    );
     for (entity, counts) in &report.entities {
         println!(
             "{entity:<15} {:>6} {:>8} {:>8} {:>9}",
@@ -167,7 +192,10 @@ fn print_report(report: &ImportReport) {
         );
     }
     if !report.warnings.is_empty() {
-        println!("\n{} avertissement(s) de qualité des données (importés et signalés) :", report.warnings.len());
+        println!(
+            "\n{} avertissement(s) de qualité des données (importés et signalés) :",
+            report.warnings.len()
+        );
         for warning in &report.warnings {
             println!("  {warning}");
         }

@@ -17,7 +17,8 @@ struct Demo {
 
 /// The demo portfolio as changes to apply.
 pub fn changes() -> anyhow::Result<PortfolioChanges> {
-    let demo: Demo = serde_json::from_str(include_str!("demo/portfolio.json")).context("the demo portfolio is invalid")?;
+    let demo: Demo = serde_json::from_str(include_str!("demo/portfolio.json"))
+        .context("the demo portfolio is invalid")?;
     Ok(PortfolioChanges {
         organisations: demo.organisations,
         incubators: demo.incubators,

@@ -198,7 +198,10 @@ impl Member {
             .map(|(index, m)| {
                 DataQualityWarning::new(
                     format!("missions[{index}].end"),
-                    format!("la mission commençant le {} se termine avant de commencer", m.start),
+                    format!(
+                        "la mission commençant le {} se termine avant de commencer",
+                        m.start
+                    ),
                 )
             })
             .collect()
@@ -217,8 +220,11 @@ impl Member {
                 .enumerate()
                 .map(move |(p, product)| (format!("missions[{m}].products[{p}]"), product))
         });
-        let previously =
-            self.previously.iter().enumerate().map(|(i, p)| (format!("previously[{i}]"), p));
+        let previously = self
+            .previously
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("previously[{i}]"), p));
         let mut warnings: Vec<DataQualityWarning> = missions
             .chain(previously)
             .filter(|(_, product)| !product_exists(product))

@@ -170,11 +170,26 @@ mod tests {
 
     #[test]
     fn maps_legacy_names() {
-        assert_eq!(PhaseName::from_source("transfer", true), Ok(PhaseName::Transfere));
-        assert_eq!(PhaseName::from_source("success", true), Ok(PhaseName::Transfere));
-        assert_eq!(PhaseName::from_source("perennisation", true), Ok(PhaseName::Consolidation));
-        assert_eq!(PhaseName::from_source("alumni", true), Ok(PhaseName::Abandon));
-        assert_eq!(PhaseName::from_source("alumni", false), Ok(PhaseName::AbandonInvestigation));
+        assert_eq!(
+            PhaseName::from_source("transfer", true),
+            Ok(PhaseName::Transfere)
+        );
+        assert_eq!(
+            PhaseName::from_source("success", true),
+            Ok(PhaseName::Transfere)
+        );
+        assert_eq!(
+            PhaseName::from_source("perennisation", true),
+            Ok(PhaseName::Consolidation)
+        );
+        assert_eq!(
+            PhaseName::from_source("alumni", true),
+            Ok(PhaseName::Abandon)
+        );
+        assert_eq!(
+            PhaseName::from_source("alumni", false),
+            Ok(PhaseName::AbandonInvestigation)
+        );
         assert_eq!(
             PhaseName::from_source("prototype", true),
             Err(DomainError::UnknownPhase("prototype".into()))

@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use pilote_domain::Money;
 use pilote_domain::Slug;
 use pilote_domain::portfolio::{
     DataQualityWarning, Domaine, Event, Fast, Incubator, Member, Mission, MissionStatus,
     Organisation, Phase, PhaseName, Portfolio, Product, Team,
 };
-use pilote_domain::Money;
 use sqlx::{FromRow, Transaction};
 
 use super::Db;
@@ -22,9 +22,11 @@ type Pool = sqlx::Pool<Db>;
 type Tx<'c> = Transaction<'c, Db>;
 
 pub(crate) async fn revision(pool: &Pool) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT revision FROM store_revision WHERE id = 1")
-        .fetch_one(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT revision FROM store_revision WHERE id = 1")
+            .fetch_one(pool)
+            .await?,
+    )
 }
 
 async fn bump_revision(tx: &mut Tx<'_>) -> Result<()> {
@@ -87,7 +89,10 @@ pub(crate) async fn delete(pool: &Pool, table: &'static str, slug: &Slug) -> Res
 /// Removes a record and, by cascade, its children; says whether it existed.
 async fn remove(tx: &mut Tx<'_>, table: &'static str, slug: &Slug) -> Result<bool> {
     let sql = format!("DELETE FROM {table} WHERE slug = $1");
-    let done = sqlx::query(&sql).bind(slug.as_str()).execute(&mut **tx).await?;
+    let done = sqlx::query(&sql)
+        .bind(slug.as_str())
+        .execute(&mut **tx)
+        .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -222,7 +227,10 @@ async fn save_product(tx: &mut Tx<'_>, product: &Product, mode: WriteMode) -> Re
         .execute(&mut **tx)
         .await?;
     }
-    let links = [(SPONSOR, &product.sponsors), (INCUBATOR, &product.incubators)];
+    let links = [
+        (SPONSOR, &product.sponsors),
+        (INCUBATOR, &product.incubators),
+    ];
     for (role, targets) in links {
         for (position, target) in (0i32..).zip(targets) {
             sqlx::query(
@@ -298,12 +306,13 @@ async fn save_member(tx: &mut Tx<'_>, member: &Member, mode: WriteMode) -> Resul
 
 pub(crate) async fn load(pool: &Pool) -> Result<Portfolio> {
     let mut conn = pool.acquire().await?;
-    let organisations = sqlx::query_as::<_, OrganisationRow>("SELECT * FROM organisations ORDER BY slug")
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(OrganisationRow::into_domain)
-        .collect::<Result<_>>()?;
+    let organisations =
+        sqlx::query_as::<_, OrganisationRow>("SELECT * FROM organisations ORDER BY slug")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(OrganisationRow::into_domain)
+            .collect::<Result<_>>()?;
     let incubators = sqlx::query_as::<_, IncubatorRow>("SELECT * FROM incubators ORDER BY slug")
         .fetch_all(&mut *conn)
         .await?
@@ -401,13 +410,10 @@ async fn load_members(conn: &mut sqlx::pool::PoolConnection<Db>) -> Result<Vec<M
 
 /// Parses a stored slug, naming where it came from when it is corrupt.
 fn slug(value: &str, what: &str) -> Result<Slug> {
-    Slug::parse(value).map_err(|error| StoreError::Corrupt {
-        what: what.to_owned(),
-        reason: error.to_string(),
-    })
+    Slug::parse(value).map_err(|error| corrupt(what.to_owned(), &error))
 }
 
-fn corrupt(what: String, error: impl ToString) -> StoreError {
+fn corrupt(what: String, error: &impl ToString) -> StoreError {
     StoreError::Corrupt {
         what,
         reason: error.to_string(),
@@ -456,8 +462,14 @@ impl IncubatorRow {
     fn into_domain(self) -> Result<Incubator> {
         let at = |field: &str| format!("incubators.{}.{field}", self.slug);
         Ok(Incubator {
-            owner: self.owner.as_deref().map(|o| slug(o, &at("owner"))).transpose()?,
-            highlighted_products: json::decode(&self.highlighted_products, || at("highlighted_products"))?,
+            owner: self
+                .owner
+                .as_deref()
+                .map(|o| slug(o, &at("owner")))
+                .transpose()?,
+            highlighted_products: json::decode(&self.highlighted_products, || {
+                at("highlighted_products")
+            })?,
             extra: json::decode(&self.extra, || at("extra"))?,
             slug: slug(&self.slug, "incubators.slug")?,
             title: self.title,
@@ -542,13 +554,18 @@ struct LinkRow {
 }
 
 impl ProductRow {
-    fn into_domain(self, phases: Vec<PhaseRow>, events: Vec<EventRow>, links: Vec<LinkRow>) -> Result<Product> {
+    fn into_domain(
+        self,
+        phases: Vec<PhaseRow>,
+        events: Vec<EventRow>,
+        links: Vec<LinkRow>,
+    ) -> Result<Product> {
         let at = |field: &str| format!("products.{}.{field}", self.slug);
         let phases = phases
             .into_iter()
             .map(|row| {
                 Ok(Phase {
-                    name: PhaseName::parse(&row.name).map_err(|e| corrupt(at("phases"), e))?,
+                    name: PhaseName::parse(&row.name).map_err(|e| corrupt(at("phases"), &e))?,
                     source_name: row.source_name,
                     start: row.start,
                     end: row.end,
@@ -570,12 +587,13 @@ impl ProductRow {
             match link.role.as_str() {
                 SPONSOR => sponsors.push(target),
                 INCUBATOR => incubators.push(target),
-                other => return Err(corrupt(at("links"), format!("unknown role {other}"))),
+                other => return Err(corrupt(at("links"), &format!("unknown role {other}"))),
             }
         }
         let fast = match (self.fast_promotion, self.fast_amount_cents) {
             (Some(promotion), Some(cents)) => Some(Fast {
-                promotion: u16::try_from(promotion).map_err(|e| corrupt(at("fast_promotion"), e))?,
+                promotion: u16::try_from(promotion)
+                    .map_err(|e| corrupt(at("fast_promotion"), &e))?,
                 amount: Money::from_cents(cents),
             }),
             _ => None,
@@ -586,7 +604,9 @@ impl ProductRow {
             thematiques: json::decode(&self.thematiques, || at("thematiques"))?,
             techno: json::decode(&self.techno, || at("techno"))?,
             extra: json::decode(&self.extra, || at("extra"))?,
-            data_quality: json::decode::<Vec<DataQualityWarning>>(&self.data_quality, || at("data_quality"))?,
+            data_quality: json::decode::<Vec<DataQualityWarning>>(&self.data_quality, || {
+                at("data_quality")
+            })?,
             slug: slug(&self.slug, "products.slug")?,
             title: self.title,
             mission: self.mission,
@@ -646,7 +666,11 @@ struct MissionProductRow {
 }
 
 impl MemberRow {
-    fn into_domain(self, missions: Vec<MissionRow>, products: Vec<MissionProductRow>) -> Result<Member> {
+    fn into_domain(
+        self,
+        missions: Vec<MissionRow>,
+        products: Vec<MissionProductRow>,
+    ) -> Result<Member> {
         let at = |field: &str| format!("members.{}.{field}", self.slug);
         let mut products = products.into_iter().peekable();
         let missions = missions
@@ -657,7 +681,8 @@ impl MemberRow {
                     slugs.push(slug(&product.product, &at("missions.products"))?);
                 }
                 Ok(Mission {
-                    status: MissionStatus::parse(&row.status).map_err(|e| corrupt(at("missions.status"), e))?,
+                    status: MissionStatus::parse(&row.status)
+                        .map_err(|e| corrupt(at("missions.status"), &e))?,
                     start: row.start,
                     end: row.end,
                     employer: row.employer,
@@ -666,7 +691,7 @@ impl MemberRow {
             })
             .collect::<Result<_>>()?;
         Ok(Member {
-            domaine: Domaine::parse(&self.domaine).map_err(|e| corrupt(at("domaine"), e))?,
+            domaine: Domaine::parse(&self.domaine).map_err(|e| corrupt(at("domaine"), &e))?,
             competences: json::decode(&self.competences, || at("competences"))?,
             previously: json::decode(&self.previously, || at("previously"))?,
             badges: json::decode(&self.badges, || at("badges"))?,

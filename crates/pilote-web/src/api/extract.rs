@@ -16,7 +16,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
-        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer)
             .map(Query)
             .map_err(|error| ApiError::field(error.path().to_string(), error.inner().to_string()))
@@ -35,7 +36,9 @@ impl<S: Send + Sync> FromRequest<S> for JsonValue {
             .map_err(|error| ApiError::BadRequest(error.body_text()))?;
         serde_json::from_slice(&bytes)
             .map(JsonValue)
-            .map_err(|error| ApiError::BadRequest(format!("le corps n'est pas du JSON valide : {error}")))
+            .map_err(|error| {
+                ApiError::BadRequest(format!("le corps n'est pas du JSON valide : {error}"))
+            })
     }
 }
 
@@ -47,7 +50,13 @@ pub fn parse_record<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, 
         let missing = message
             .strip_prefix("missing field `")
             .and_then(|rest| rest.split('`').next())
-            .map(|field| if path == "." { field.to_owned() } else { format!("{path}.{field}") });
+            .map(|field| {
+                if path == "." {
+                    field.to_owned()
+                } else {
+                    format!("{path}.{field}")
+                }
+            });
         match missing {
             Some(field) => ApiError::field(field, "ce champ est obligatoire"),
             None => ApiError::Unprocessable(BTreeMap::from([(path, message)])),
@@ -57,13 +66,21 @@ pub fn parse_record<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, 
 
 /// Puts the address's slug into a record's body, refusing a body that names another one
 /// (a record is renamed by creating the new one and deleting the old).
-pub fn slug_from_path(mut body: serde_json::Value, slug: &pilote_domain::Slug) -> Result<serde_json::Value, ApiError> {
+pub fn slug_from_path(
+    mut body: serde_json::Value,
+    slug: &pilote_domain::Slug,
+) -> Result<serde_json::Value, ApiError> {
     let Some(object) = body.as_object_mut() else {
-        return Err(ApiError::BadRequest("le corps doit être un objet JSON".into()));
+        return Err(ApiError::BadRequest(
+            "le corps doit être un objet JSON".into(),
+        ));
     };
     match object.get("slug").and_then(serde_json::Value::as_str) {
         Some(given) if pilote_domain::Slug::parse(given).as_ref() != Ok(slug) => {
-            Err(ApiError::field("slug", format!("ne correspond pas à l'adresse (« {slug} »)")))
+            Err(ApiError::field(
+                "slug",
+                format!("ne correspond pas à l'adresse (« {slug} »)"),
+            ))
         }
         _ => {
             object.insert("slug".into(), serde_json::Value::String(slug.to_string()));

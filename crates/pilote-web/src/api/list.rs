@@ -31,7 +31,10 @@ impl Paging {
             return Err(ApiError::field("page", "la page commence à 1"));
         }
         if page_size == 0 || page_size > MAX_PAGE_SIZE {
-            return Err(ApiError::field("page_size", format!("entre 1 et {MAX_PAGE_SIZE}")));
+            return Err(ApiError::field(
+                "page_size",
+                format!("entre 1 et {MAX_PAGE_SIZE}"),
+            ));
         }
         Ok((page, page_size))
     }

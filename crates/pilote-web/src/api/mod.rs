@@ -78,15 +78,31 @@ pub fn router() -> Router<AppState> {
                 .delete(members::delete::delete_member),
         )
         .route("/api/v1/incubators", get(incubators::list::list_incubators))
-        .route("/api/v1/incubators/{slug}", get(incubators::show::show_incubator))
-        .route("/api/v1/organisations", get(organisations::list::list_organisations))
-        .route("/api/v1/organisations/{slug}", get(organisations::show::show_organisation))
+        .route(
+            "/api/v1/incubators/{slug}",
+            get(incubators::show::show_incubator),
+        )
+        .route(
+            "/api/v1/organisations",
+            get(organisations::list::list_organisations),
+        )
+        .route(
+            "/api/v1/organisations/{slug}",
+            get(organisations::show::show_organisation),
+        )
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))
 }
 
+/// The OpenAPI document served at `/api/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
 async fn openapi() -> Result<Response, ApiError> {
-    let json = ApiDoc::openapi().to_pretty_json().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let json = openapi_document()
+        .to_pretty_json()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(json_response(Bytes::from(json)))
 }
 
@@ -98,9 +114,10 @@ pub async fn not_found() -> ApiError {
 /// A 200 response with a JSON body already rendered.
 pub(crate) fn json_response(bytes: Bytes) -> Response {
     let mut response = Response::new(Body::from(bytes));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 

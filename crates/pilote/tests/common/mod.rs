@@ -2,6 +2,7 @@
 //! `127.0.0.1:0`, and the real public data when it is present.
 
 #![allow(dead_code, reason = "each test binary uses a part of the harness")]
+#![allow(clippy::expect_used, reason = "a test fails loudly")]
 
 use std::path::PathBuf;
 
@@ -35,22 +36,38 @@ impl TestDb {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("pilote.db").display());
                 let store = Store::open(&url).await.expect("open sqlite");
-                Some(Self { url, store, _dir: Some(dir) })
+                Some(Self {
+                    url,
+                    store,
+                    _dir: Some(dir),
+                })
             }
             Backend::Postgres => {
                 let Ok(admin) = std::env::var(POSTGRES_ENV) else {
-                    eprintln!("skipped on PostgreSQL: set {POSTGRES_ENV} (for example postgres://postgres@127.0.0.1:5432/postgres)");
+                    eprintln!(
+                        "skipped on PostgreSQL: set {POSTGRES_ENV} (for example postgres://postgres@127.0.0.1:5432/postgres)"
+                    );
                     return None;
                 };
                 let name = format!("pilote_test_{}", uuid::Uuid::new_v4().simple());
                 let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
                     .await
                     .expect("connect to the PostgreSQL server of PILOTE_TEST_POSTGRES_URL");
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create database");
                 let base = admin.split('?').next().unwrap_or(&admin);
-                let url = format!("{}/{name}", &base[..base.rfind('/').expect("URL with a database")]);
+                let url = format!(
+                    "{}/{name}",
+                    &base[..base.rfind('/').expect("URL with a database")]
+                );
                 let store = Store::open(&url).await.expect("open postgres");
-                Some(Self { url, store, _dir: None })
+                Some(Self {
+                    url,
+                    store,
+                    _dir: None,
+                })
             }
         }
     }
@@ -61,7 +78,11 @@ impl TestDb {
     /// (the first keeps any temporary folder alive).
     pub async fn another_handle(&self) -> Self {
         let store = Store::open(&self.url).await.expect("open again");
-        Self { url: self.url.clone(), store, _dir: None }
+        Self {
+            url: self.url.clone(),
+            store,
+            _dir: None,
+        }
     }
 }
 
@@ -77,7 +98,9 @@ pub struct TestApp {
 impl TestApp {
     /// Starts a server over `db`.
     pub async fn spawn(db: TestDb, config: pilote_web::Config) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (shutdown, stop) = oneshot::channel::<()>();
         let store = db.store.clone();
@@ -95,12 +118,24 @@ impl TestApp {
             }
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
-        Self { base, client, db, shutdown: Some(shutdown), server: Some(server) }
+        Self {
+            base,
+            client,
+            db,
+            shutdown: Some(shutdown),
+            server: Some(server),
+        }
     }
 
     /// Starts a server accepting anonymous writes.
     pub async fn spawn_writable(db: TestDb) -> Self {
-        Self::spawn(db, pilote_web::Config { allow_anonymous_writes: true }).await
+        Self::spawn(
+            db,
+            pilote_web::Config {
+                allow_anonymous_writes: true,
+            },
+        )
+        .await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -109,16 +144,38 @@ impl TestApp {
 
     /// GETs a path and returns its status and JSON body.
     pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
-        let response = self.client.get(self.url(path)).send().await.expect("request");
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request");
         let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
     }
 
     /// Sends a JSON body and returns the status and JSON body.
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
-        let response = self.client.request(method, self.url(path)).json(body).send().await.expect("request");
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .request(method, self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request");
         let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
     }
 
     /// Stops the server gracefully.
@@ -138,9 +195,14 @@ pub fn shared_data() -> Option<PathBuf> {
         std::env::var_os("PILOTE_SHARED_DATA").map(PathBuf::from),
         Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")),
     ];
-    let found = candidates.into_iter().flatten().find(|dir| dir.join("betagouv").is_dir());
+    let found = candidates
+        .into_iter()
+        .flatten()
+        .find(|dir| dir.join("betagouv").is_dir());
     if found.is_none() {
-        eprintln!("skipped: the real public data is absent (set PILOTE_SHARED_DATA or place it at ../shared/data)");
+        eprintln!(
+            "skipped: the real public data is absent (set PILOTE_SHARED_DATA or place it at ../shared/data)"
+        );
     }
     found
 }
@@ -153,14 +215,18 @@ macro_rules! on_both_backends {
         mod $name {
             #[tokio::test]
             async fn sqlite() {
-                if let Some(db) = $crate::common::TestDb::fresh($crate::common::Backend::Sqlite).await {
+                if let Some(db) =
+                    $crate::common::TestDb::fresh($crate::common::Backend::Sqlite).await
+                {
                     super::$body(db).await;
                 }
             }
 
             #[tokio::test]
             async fn postgres() {
-                if let Some(db) = $crate::common::TestDb::fresh($crate::common::Backend::Postgres).await {
+                if let Some(db) =
+                    $crate::common::TestDb::fresh($crate::common::Backend::Postgres).await
+                {
                     super::$body(db).await;
                 }
             }

@@ -32,7 +32,11 @@ pub struct BetaContent {
 }
 
 /// Reads, checks and writes the network's content in one transaction.
-pub async fn import(store: &Store, path: &Path, options: ImportOptions) -> Result<ImportReport, ImportError> {
+pub async fn import(
+    store: &Store,
+    path: &Path,
+    options: ImportOptions,
+) -> Result<ImportReport, ImportError> {
     let content = read(path)?;
     if !content.rejects.is_empty() && !options.skip_invalid {
         return Err(ImportError::Invalid(content.rejects));
@@ -51,7 +55,13 @@ pub async fn import(store: &Store, path: &Path, options: ImportOptions) -> Resul
 }
 
 /// The folders of the network's content, in the order references need them.
-const FOLDERS: [&str; 5] = ["_organisations", "_incubators", "_teams", "_startups", "_authors"];
+const FOLDERS: [&str; 5] = [
+    "_organisations",
+    "_incubators",
+    "_teams",
+    "_startups",
+    "_authors",
+];
 
 /// Finds the content folder: the given one, or its `content/` (a checkout's root).
 fn content_root(path: &Path) -> Result<PathBuf, ImportError> {
@@ -90,7 +100,7 @@ struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: impl Into<String>, error: impl ToString) -> Self {
+    fn new(field: impl Into<String>, error: &impl ToString) -> Self {
         Self {
             field: field.into(),
             message: error.to_string(),
@@ -113,7 +123,12 @@ pub fn read(path: &Path) -> Result<BetaContent, ImportError> {
                 path: file.clone(),
                 source,
             })?;
-            let name = format!("{folder}/{}", file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+            let name = format!(
+                "{folder}/{}",
+                file.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            );
             match parse_file(folder, &name, &file, &text, &mut content.portfolio) {
                 Ok((slug, source)) => {
                     sources.insert((folder, slug), source);
@@ -139,8 +154,12 @@ fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
         })?;
         let path = entry.path();
         // Real content has a few records without the `.md` extension.
-        let hidden = path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.'));
-        let markdown = path.extension().is_none_or(|ext| ext == "md" || ext == "markdown");
+        let hidden = path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with('.'));
+        let markdown = path
+            .extension()
+            .is_none_or(|ext| ext == "md" || ext == "markdown");
         if markdown && !hidden && path.is_file() {
             files.push(path);
         }
@@ -163,18 +182,29 @@ fn parse_file(
         field: field.to_owned(),
         message,
     };
-    let text = std::str::from_utf8(bytes)
-        .map_err(|error| at_line_1("fichier", format!("le fichier n'est pas en UTF-8 ({error})")))?;
-    let Document { front_matter, body } = front_matter::split(text)
-        .ok_or_else(|| at_line_1("fichier", "pas d'en-tête YAML entre deux lignes « --- »".to_owned()))?;
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        at_line_1(
+            "fichier",
+            format!("le fichier n'est pas en UTF-8 ({error})"),
+        )
+    })?;
+    let Document { front_matter, body } = front_matter::split(text).ok_or_else(|| {
+        at_line_1(
+            "fichier",
+            "pas d'en-tête YAML entre deux lignes « --- »".to_owned(),
+        )
+    })?;
     let source = Source {
         file: name.to_owned(),
         front_matter: front_matter.to_owned(),
     };
-    let stem: String = path.file_stem().map(|s| s.to_string_lossy().nfc().collect()).unwrap_or_default();
+    let stem: String = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().nfc().collect())
+        .unwrap_or_default();
     let slug = Slug::parse(&stem).map_err(|error| at_line_1("slug", error.to_string()))?;
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(front_matter).map_err(|error| {
-        let line = error.location().map_or(1, |at| at.line() + front_matter::FIRST_LINE - 1);
+        let line = yaml_error_line(&error).map_or(1, |line| line + front_matter::FIRST_LINE - 1);
         Finding {
             file: name.to_owned(),
             line,
@@ -185,13 +215,37 @@ fn parse_file(
     let located = |error: FieldError| source.finding(&error.field, error.message);
     let body = body.to_owned();
     match folder {
-        "_organisations" => portfolio.organisations.push(organisation(slug.clone(), &value).map_err(located)?),
-        "_incubators" => portfolio.incubators.push(incubator(slug.clone(), &value, body).map_err(located)?),
-        "_teams" => portfolio.teams.push(team(slug.clone(), &value).map_err(located)?),
-        "_startups" => portfolio.products.push(product(slug.clone(), &value, body).map_err(located)?),
-        _ => portfolio.members.push(member(slug.clone(), &value, body).map_err(located)?),
+        "_organisations" => portfolio
+            .organisations
+            .push(organisation(slug.clone(), &value).map_err(located)?),
+        "_incubators" => portfolio
+            .incubators
+            .push(incubator(slug.clone(), &value, body).map_err(located)?),
+        "_teams" => portfolio
+            .teams
+            .push(team(slug.clone(), &value).map_err(located)?),
+        "_startups" => portfolio
+            .products
+            .push(product(slug.clone(), &value, body).map_err(located)?),
+        _ => portfolio
+            .members
+            .push(member(slug.clone(), &value, body).map_err(located)?),
     }
     Ok((slug, source))
+}
+
+/// The front matter line (1-based) of a YAML error. A scanner error (an unclosed quote)
+/// is found at the end of the stream but sits where the scanned token began, which
+/// libyaml gives only as the message's context: `..., while scanning ... at line N column M`.
+fn yaml_error_line(error: &serde_yaml_ng::Error) -> Option<usize> {
+    let message = error.to_string();
+    let scanning = message
+        .split_once(", while scanning ")
+        .and_then(|(_, context)| {
+            let (_, at) = context.split_once(" at line ")?;
+            at.split(' ').next()?.parse().ok()
+        });
+    scanning.or_else(|| error.location().map(|at| at.line()))
 }
 
 /// Deserialises a front matter into a raw shape, naming the field that failed.
@@ -206,10 +260,14 @@ fn shape<T: DeserializeOwned>(value: &serde_yaml_ng::Value) -> Result<T, FieldEr
             .map(str::to_owned);
         match missing {
             Some(field) => {
-                let field = if path == "." { field } else { format!("{path}.{field}") };
-                FieldError::new(field, "ce champ est obligatoire")
+                let field = if path == "." {
+                    field
+                } else {
+                    format!("{path}.{field}")
+                };
+                FieldError::new(field, &"ce champ est obligatoire")
             }
-            None => FieldError::new(path, message),
+            None => FieldError::new(path, &message),
         }
     })
 }
@@ -217,7 +275,7 @@ fn shape<T: DeserializeOwned>(value: &serde_yaml_ng::Value) -> Result<T, FieldEr
 fn required(field: &str, Text(text): Text) -> Result<String, FieldError> {
     let text = text.trim().to_owned();
     if text.is_empty() {
-        Err(FieldError::new(field, DomainError::Required))
+        Err(FieldError::new(field, &DomainError::Required))
     } else {
         Ok(text)
     }
@@ -227,15 +285,22 @@ fn required(field: &str, Text(text): Text) -> Result<String, FieldError> {
 fn reference(field: &str, Text(text): &Text) -> Result<Slug, FieldError> {
     let text = text.trim();
     let slug = text.rsplit('/').next().unwrap_or(text);
-    Slug::parse(slug).map_err(|error| FieldError::new(field, error))
+    Slug::parse(slug).map_err(|error| FieldError::new(field, &error))
 }
 
 fn references(field: &str, texts: &[Text]) -> Result<Vec<Slug>, FieldError> {
-    (0..).zip(texts).map(|(i, text)| reference(&format!("{field}[{i}]"), text)).collect()
+    (0..)
+        .zip(texts)
+        .map(|(i, text)| reference(&format!("{field}[{i}]"), text))
+        .collect()
 }
 
 fn words(texts: Vec<Text>) -> Vec<String> {
-    texts.into_iter().map(|Text(text)| text.trim().to_owned()).filter(|t| !t.is_empty()).collect()
+    texts
+        .into_iter()
+        .map(|Text(text)| text.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 fn extra(rest: Rest) -> Result<pilote_domain::portfolio::Extra, FieldError> {
@@ -243,7 +308,7 @@ fn extra(rest: Rest) -> Result<pilote_domain::portfolio::Extra, FieldError> {
         .map(|(key, value)| {
             serde_json::to_value(&value)
                 .map(|json| (key.clone(), json))
-                .map_err(|error| FieldError::new(key, error))
+                .map_err(|error| FieldError::new(key, &error))
         })
         .collect()
 }
@@ -260,12 +325,19 @@ fn organisation(slug: Slug, value: &serde_yaml_ng::Value) -> Result<Organisation
     })
 }
 
-fn incubator(slug: Slug, value: &serde_yaml_ng::Value, description: String) -> Result<Incubator, FieldError> {
+fn incubator(
+    slug: Slug,
+    value: &serde_yaml_ng::Value,
+    description: String,
+) -> Result<Incubator, FieldError> {
     let raw: RawIncubator = shape(value)?;
     Ok(Incubator {
         slug,
         title: required("title", raw.title)?,
-        owner: raw.owner.map(|owner| reference("owner", &Text(owner))).transpose()?,
+        owner: raw
+            .owner
+            .map(|owner| reference("owner", &Text(owner)))
+            .transpose()?,
         contact: raw.contact,
         website: raw.website,
         github: raw.github,
@@ -287,7 +359,11 @@ fn team(slug: Slug, value: &serde_yaml_ng::Value) -> Result<Team, FieldError> {
     })
 }
 
-fn product(slug: Slug, value: &serde_yaml_ng::Value, description: String) -> Result<Product, FieldError> {
+fn product(
+    slug: Slug,
+    value: &serde_yaml_ng::Value,
+    description: String,
+) -> Result<Product, FieldError> {
     let raw: RawProduct = shape(value)?;
     let names = raw
         .phases
@@ -303,7 +379,7 @@ fn product(slug: Slug, value: &serde_yaml_ng::Value, description: String) -> Res
         .zip(names)
         .map(|((i, phase), name)| {
             let mapped = PhaseName::from_source(&name, reached_construction)
-                .map_err(|error| FieldError::new(format!("phases[{i}].name"), error))?;
+                .map_err(|error| FieldError::new(format!("phases[{i}].name"), &error))?;
             Ok(Phase {
                 source_name: (mapped.as_str() != name).then_some(name),
                 name: mapped,
@@ -330,7 +406,7 @@ fn product(slug: Slug, value: &serde_yaml_ng::Value, description: String) -> Res
                     promotion: fast.promotion,
                     amount,
                 })
-                .map_err(|error| FieldError::new("fast.montant", error))
+                .map_err(|error| FieldError::new("fast.montant", &error))
         })
         .transpose()?;
     Ok(Product {
@@ -364,7 +440,8 @@ fn product(slug: Slug, value: &serde_yaml_ng::Value, description: String) -> Res
 
 fn member(slug: Slug, value: &serde_yaml_ng::Value, bio: String) -> Result<Member, FieldError> {
     let raw: RawMember = shape(value)?;
-    let domaine = Domaine::parse(raw.domaine.0.trim()).map_err(|error| FieldError::new("domaine", error))?;
+    let domaine =
+        Domaine::parse(raw.domaine.0.trim()).map_err(|error| FieldError::new("domaine", &error))?;
     let missions = (0..)
         .zip(raw.missions)
         .map(|(i, mission)| {
@@ -372,7 +449,7 @@ fn member(slug: Slug, value: &serde_yaml_ng::Value, bio: String) -> Result<Membe
                 start: mission.start.0,
                 end: mission.end,
                 status: MissionStatus::parse(mission.status.0.trim())
-                    .map_err(|error| FieldError::new(format!("missions[{i}].status"), error))?,
+                    .map_err(|error| FieldError::new(format!("missions[{i}].status"), &error))?,
                 employer: mission.employer,
                 products: references(&format!("missions[{i}].startups"), &mission.startups)?,
             })
@@ -398,7 +475,10 @@ fn member(slug: Slug, value: &serde_yaml_ng::Value, bio: String) -> Result<Membe
 }
 
 /// Flags inconsistent content on its record and lists it, located in its file.
-fn check_references(portfolio: &mut Portfolio, sources: &HashMap<(&'static str, Slug), Source>) -> Vec<Finding> {
+fn check_references(
+    portfolio: &mut Portfolio,
+    sources: &HashMap<(&'static str, Slug), Source>,
+) -> Vec<Finding> {
     let slugs = |items: Vec<&Slug>| items.into_iter().cloned().collect::<HashSet<_>>();
     let organisations = slugs(portfolio.organisations.iter().map(|o| &o.slug).collect());
     let incubators = slugs(portfolio.incubators.iter().map(|i| &i.slug).collect());
@@ -407,36 +487,56 @@ fn check_references(portfolio: &mut Portfolio, sources: &HashMap<(&'static str, 
     let mut findings = Vec::new();
     let mut report = |folder: &'static str, slug: &Slug, warnings: &[DataQualityWarning]| {
         if let Some(source) = sources.get(&(folder, slug.clone())) {
-            findings.extend(warnings.iter().map(|w| source.finding(&source_field(folder, &w.field), w.message.clone())));
+            findings.extend(
+                warnings
+                    .iter()
+                    .map(|w| source.finding(&source_field(folder, &w.field), w.message.clone())),
+            );
         }
     };
     for incubator in &portfolio.incubators {
         let mut warnings = Vec::new();
-        if let Some(owner) = incubator.owner.as_ref().filter(|o| !organisations.contains(o)) {
-            warnings.push(DataQualityWarning::new("owner", format!("organisation inconnue « {owner} »")));
+        if let Some(owner) = incubator
+            .owner
+            .as_ref()
+            .filter(|o| !organisations.contains(o))
+        {
+            warnings.push(DataQualityWarning::new(
+                "owner",
+                format!("organisation inconnue « {owner} »"),
+            ));
         }
         for (i, product) in incubator.highlighted_products.iter().enumerate() {
             if !products.contains(product) {
-                warnings.push(DataQualityWarning::new(format!("highlighted_startups[{i}]"), format!("produit inconnu « {product} »")));
+                warnings.push(DataQualityWarning::new(
+                    format!("highlighted_startups[{i}]"),
+                    format!("produit inconnu « {product} »"),
+                ));
             }
         }
         report("_incubators", &incubator.slug, &warnings);
     }
     for team in &portfolio.teams {
         if !incubators.contains(&team.incubator) {
-            let warning = DataQualityWarning::new("incubator", format!("incubateur inconnu « {} »", team.incubator));
+            let warning = DataQualityWarning::new(
+                "incubator",
+                format!("incubateur inconnu « {} »", team.incubator),
+            );
             report("_teams", &team.slug, &[warning]);
         }
     }
     for product in &mut portfolio.products {
         let mut warnings = product.inconsistencies();
-        warnings.extend(product.dangling_references(|s| incubators.contains(s), |s| organisations.contains(s)));
+        warnings.extend(
+            product.dangling_references(|s| incubators.contains(s), |s| organisations.contains(s)),
+        );
         report("_startups", &product.slug, &warnings);
         product.data_quality = warnings;
     }
     for member in &mut portfolio.members {
         let mut warnings = member.inconsistencies();
-        warnings.extend(member.dangling_references(|s| products.contains(s), |s| teams.contains(s)));
+        warnings
+            .extend(member.dangling_references(|s| products.contains(s), |s| teams.contains(s)));
         report("_authors", &member.slug, &warnings);
         member.data_quality = warnings;
     }
@@ -453,21 +553,72 @@ fn source_field(folder: &str, field: &str) -> String {
 }
 
 /// Compares what was read with what is stored: the records to write, and counts.
-fn plan(current: &Portfolio, incoming: Portfolio) -> (PortfolioChanges, Vec<(&'static str, EntityCounts)>) {
+fn plan(
+    current: &Portfolio,
+    incoming: Portfolio,
+) -> (PortfolioChanges, Vec<(&'static str, EntityCounts)>) {
     let mut changes = PortfolioChanges::default();
     let entities = vec![
-        ("organisations", diff(&current.organisations, incoming.organisations, |o| &o.slug, &mut changes.organisations)),
-        ("incubators", diff(&current.incubators, incoming.incubators, |i| &i.slug, &mut changes.incubators)),
-        ("teams", diff(&current.teams, incoming.teams, |t| &t.slug, &mut changes.teams)),
-        ("products", diff(&current.products, incoming.products, |p| &p.slug, &mut changes.products)),
-        ("members", diff(&current.members, incoming.members, |m| &m.slug, &mut changes.members)),
+        (
+            "organisations",
+            diff(
+                &current.organisations,
+                incoming.organisations,
+                |o| &o.slug,
+                &mut changes.organisations,
+            ),
+        ),
+        (
+            "incubators",
+            diff(
+                &current.incubators,
+                incoming.incubators,
+                |i| &i.slug,
+                &mut changes.incubators,
+            ),
+        ),
+        (
+            "teams",
+            diff(
+                &current.teams,
+                incoming.teams,
+                |t| &t.slug,
+                &mut changes.teams,
+            ),
+        ),
+        (
+            "products",
+            diff(
+                &current.products,
+                incoming.products,
+                |p| &p.slug,
+                &mut changes.products,
+            ),
+        ),
+        (
+            "members",
+            diff(
+                &current.members,
+                incoming.members,
+                |m| &m.slug,
+                &mut changes.members,
+            ),
+        ),
     ];
     (changes, entities)
 }
 
 /// Keeps the incoming records that are new or differ from the stored ones.
-fn diff<T: PartialEq>(current: &[T], incoming: Vec<T>, slug: impl Fn(&T) -> &Slug, write: &mut Vec<T>) -> EntityCounts {
-    let stored: BTreeMap<&Slug, &T> = current.iter().map(|record| (slug(record), record)).collect();
+fn diff<T: PartialEq>(
+    current: &[T],
+    incoming: Vec<T>,
+    slug: impl Fn(&T) -> &Slug,
+    write: &mut Vec<T>,
+) -> EntityCounts {
+    let stored: BTreeMap<&Slug, &T> = current
+        .iter()
+        .map(|record| (slug(record), record))
+        .collect();
     let mut counts = EntityCounts {
         read: incoming.len(),
         ..EntityCounts::default()

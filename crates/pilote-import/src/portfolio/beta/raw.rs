@@ -27,7 +27,9 @@ impl<'de> Deserialize<'de> for Text {
 /// Optional text: absent, null and empty all mean none.
 pub(super) fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let text = Option::<Text>::deserialize(d)?;
-    Ok(text.map(|Text(text)| text.trim().to_owned()).filter(|text| !text.is_empty()))
+    Ok(text
+        .map(|Text(text)| text.trim().to_owned())
+        .filter(|text| !text.is_empty()))
 }
 
 /// A list that the source may leave empty (`sponsors:` with nothing after it).
@@ -63,7 +65,9 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// An optional date: absent, null and empty all mean none.
-pub(super) fn optional_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+pub(super) fn optional_date<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<NaiveDate>, D::Error> {
     match optional_text(d)? {
         None => Ok(None),
         Some(text) => parse_date(&text)
@@ -232,7 +236,12 @@ mod tests {
     #[test]
     fn reads_dates_in_every_real_shape() {
         let day = NaiveDate::from_ymd_opt(2021, 2, 1).unwrap();
-        for text in ["2021-02-01", " 2021-02-01 ", "2021-02-01T00:00:00.000Z", "2021-02-01 10:00"] {
+        for text in [
+            "2021-02-01",
+            " 2021-02-01 ",
+            "2021-02-01T00:00:00.000Z",
+            "2021-02-01 10:00",
+        ] {
             assert_eq!(parse_date(text), Some(day), "{text}");
         }
         for text in ["2021-13-01", "01/02/2021", "2021-02-01x", "demain", ""] {

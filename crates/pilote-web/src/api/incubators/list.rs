@@ -11,7 +11,10 @@ use crate::{ApiError, AppState};
 
 /// One page of incubators.
 #[derive(utoipa::ToSchema)]
-#[expect(dead_code, reason = "only describes the JSON shape for the OpenAPI document")]
+#[expect(
+    dead_code,
+    reason = "only describes the JSON shape for the OpenAPI document"
+)]
 pub struct IncubatorPage {
     data: Vec<Incubator>,
     page: usize,
@@ -30,9 +33,15 @@ pub struct IncubatorPage {
         (status = 422, description = "Pagination invalide", body = ErrorBody),
     )
 )]
-pub async fn list_incubators(State(state): State<AppState>, Query(paging): Query<Paging>) -> Result<Response, ApiError> {
+pub async fn list_incubators(
+    State(state): State<AppState>,
+    Query(paging): Query<Paging>,
+) -> Result<Response, ApiError> {
     let model = state.model();
     let mut incubators: Vec<&Incubator> = model.portfolio().incubators.iter().collect();
     incubators.sort_by_cached_key(|incubator| pilote_search::fold(&incubator.title));
-    Ok(json_response(render(&Page::of(incubators.into_iter(), paging)?)?))
+    Ok(json_response(render(&Page::of(
+        incubators.into_iter(),
+        paging,
+    )?)?))
 }

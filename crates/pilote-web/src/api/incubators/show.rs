@@ -20,8 +20,13 @@ use crate::{ApiError, AppState};
         (status = 404, description = "Incubateur inconnu", body = ErrorBody),
     )
 )]
-pub async fn show_incubator(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, ApiError> {
+pub async fn show_incubator(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
     let model = state.model();
-    let incubator = model.incubator(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
+    let incubator = model
+        .incubator(&path_slug(&slug)?)
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(incubator).into_response())
 }

@@ -25,17 +25,29 @@ use crate::{ApiError, AppState};
         (status = 422, description = "Valeurs invalides", body = ErrorBody),
     )
 )]
-pub async fn create_member(State(state): State<AppState>, JsonValue(body): JsonValue) -> Result<Response, ApiError> {
+pub async fn create_member(
+    State(state): State<AppState>,
+    JsonValue(body): JsonValue,
+) -> Result<Response, ApiError> {
     ensure_writes_allowed(&state)?;
     let member: Member = parse_record(body)?;
     validate(&state.model(), &member)?;
-    state.store().create_member(&member).await.map_err(|error| match error {
-        pilote_store::StoreError::Conflict => {
-            ApiError::Conflict(format!("le membre « {} » existe déjà", member.slug))
-        }
-        other => other.into(),
-    })?;
+    state
+        .store()
+        .create_member(&member)
+        .await
+        .map_err(|error| match error {
+            pilote_store::StoreError::Conflict => {
+                ApiError::Conflict(format!("le membre « {} » existe déjà", member.slug))
+            }
+            other => other.into(),
+        })?;
     state.refresh().await?;
     let location = format!("/api/v1/members/{}", member.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(&member)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(&member),
+    )
+        .into_response())
 }

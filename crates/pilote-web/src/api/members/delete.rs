@@ -19,7 +19,10 @@ use crate::{ApiError, AppState};
         (status = 404, description = "Membre inconnu", body = ErrorBody),
     )
 )]
-pub async fn delete_member(State(state): State<AppState>, Path(slug): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete_member(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, ApiError> {
     ensure_writes_allowed(&state)?;
     state.store().delete_member(&path_slug(&slug)?).await?;
     state.refresh().await?;

@@ -78,7 +78,10 @@ impl<'a> MemberSummary<'a> {
 
 /// One page of members.
 #[derive(ToSchema)]
-#[expect(dead_code, reason = "only describes the JSON shape for the OpenAPI document")]
+#[expect(
+    dead_code,
+    reason = "only describes the JSON shape for the OpenAPI document"
+)]
 pub struct MemberPage<'a> {
     data: Vec<MemberSummary<'a>>,
     page: usize,
@@ -114,15 +117,25 @@ pub async fn list_members(
             .filter(|d| !d.is_empty())
             .map(|d| Domaine::parse(d).map_err(|e| ApiError::field("domaine", e.to_string())))
             .transpose()?;
-        let q = filters.q.as_deref().map(pilote_search::fold).filter(|q| !q.is_empty());
+        let q = filters
+            .q
+            .as_deref()
+            .map(pilote_search::fold)
+            .filter(|q| !q.is_empty());
         let product = filters.product.as_deref().filter(|p| !p.is_empty());
         let members = model
             .members_by_name()
             .filter(|(member, name)| {
                 domaine.is_none_or(|d| member.domaine == d)
-                    && filters.active.is_none_or(|active| member.is_active_on(today) == active)
+                    && filters
+                        .active
+                        .is_none_or(|active| member.is_active_on(today) == active)
                     && product.is_none_or(|p| {
-                        member.missions.iter().flat_map(|m| &m.products).any(|s| s.as_str() == p)
+                        member
+                            .missions
+                            .iter()
+                            .flat_map(|m| &m.products)
+                            .any(|s| s.as_str() == p)
                     })
                     && q.as_deref().is_none_or(|q| pilote_search::matches(name, q))
             })

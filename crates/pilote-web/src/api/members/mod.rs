@@ -19,13 +19,19 @@ pub(crate) fn validate(model: &ReadModel, member: &Member) -> Result<(), ApiErro
         |slug| model.team(slug).is_some(),
     ));
     if member.fullname.trim().is_empty() {
-        problems.push(pilote_domain::portfolio::DataQualityWarning::new("fullname", "ce champ est obligatoire"));
+        problems.push(pilote_domain::portfolio::DataQualityWarning::new(
+            "fullname",
+            "ce champ est obligatoire",
+        ));
     }
     if problems.is_empty() {
         Ok(())
     } else {
         Err(ApiError::Unprocessable(
-            problems.into_iter().map(|problem| (problem.field, problem.message)).collect(),
+            problems
+                .into_iter()
+                .map(|problem| (problem.field, problem.message))
+                .collect(),
         ))
     }
 }

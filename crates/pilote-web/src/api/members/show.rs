@@ -19,7 +19,10 @@ use crate::{ApiError, AppState};
         (status = 404, description = "Membre inconnu", body = ErrorBody),
     )
 )]
-pub async fn show_member(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, ApiError> {
+pub async fn show_member(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
     let slug = path_slug(&slug)?;
     let model = state.model();
     let member = model.member(&slug).ok_or(ApiError::NotFound)?;

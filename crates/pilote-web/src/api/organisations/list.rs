@@ -23,7 +23,10 @@ pub struct OrganisationFilters {
 
 /// One page of organisations.
 #[derive(utoipa::ToSchema)]
-#[expect(dead_code, reason = "only describes the JSON shape for the OpenAPI document")]
+#[expect(
+    dead_code,
+    reason = "only describes the JSON shape for the OpenAPI document"
+)]
 pub struct OrganisationPage {
     data: Vec<Organisation>,
     page: usize,
@@ -48,13 +51,31 @@ pub async fn list_organisations(
     Query(paging): Query<Paging>,
 ) -> Result<Response, ApiError> {
     let model = state.model();
-    let q = filters.q.as_deref().map(pilote_search::fold).filter(|q| !q.is_empty());
+    let q = filters
+        .q
+        .as_deref()
+        .map(pilote_search::fold)
+        .filter(|q| !q.is_empty());
     let mut organisations: Vec<(String, &Organisation)> = model
         .portfolio()
         .organisations
         .iter()
-        .filter(|o| filters.ministerial_domain.as_deref().is_none_or(|d| o.ministerial_domain == d))
-        .map(|o| (pilote_search::fold(&format!("{} {}", o.name, o.acronym.as_deref().unwrap_or_default())), o))
+        .filter(|o| {
+            filters
+                .ministerial_domain
+                .as_deref()
+                .is_none_or(|d| o.ministerial_domain == d)
+        })
+        .map(|o| {
+            (
+                pilote_search::fold(&format!(
+                    "{} {}",
+                    o.name,
+                    o.acronym.as_deref().unwrap_or_default()
+                )),
+                o,
+            )
+        })
         .filter(|(text, _)| q.as_deref().is_none_or(|q| pilote_search::matches(text, q)))
         .collect();
     organisations.sort_by(|a, b| a.0.cmp(&b.0));

@@ -20,8 +20,13 @@ use crate::{ApiError, AppState};
         (status = 404, description = "Organisation inconnue", body = ErrorBody),
     )
 )]
-pub async fn show_organisation(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, ApiError> {
+pub async fn show_organisation(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
     let model = state.model();
-    let organisation = model.organisation(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
+    let organisation = model
+        .organisation(&path_slug(&slug)?)
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(organisation).into_response())
 }

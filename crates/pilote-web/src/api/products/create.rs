@@ -25,17 +25,29 @@ use crate::{ApiError, AppState};
         (status = 422, description = "Valeurs invalides", body = ErrorBody),
     )
 )]
-pub async fn create_product(State(state): State<AppState>, JsonValue(body): JsonValue) -> Result<Response, ApiError> {
+pub async fn create_product(
+    State(state): State<AppState>,
+    JsonValue(body): JsonValue,
+) -> Result<Response, ApiError> {
     ensure_writes_allowed(&state)?;
     let product: Product = parse_record(body)?;
     validate(&state.model(), &product)?;
-    state.store().create_product(&product).await.map_err(|error| match error {
-        pilote_store::StoreError::Conflict => {
-            ApiError::Conflict(format!("le produit « {} » existe déjà", product.slug))
-        }
-        other => other.into(),
-    })?;
+    state
+        .store()
+        .create_product(&product)
+        .await
+        .map_err(|error| match error {
+            pilote_store::StoreError::Conflict => {
+                ApiError::Conflict(format!("le produit « {} » existe déjà", product.slug))
+            }
+            other => other.into(),
+        })?;
     state.refresh().await?;
     let location = format!("/api/v1/products/{}", product.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(ProductJson::new(&product))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(ProductJson::new(&product)),
+    )
+        .into_response())
 }

@@ -19,7 +19,10 @@ use crate::{ApiError, AppState};
         (status = 404, description = "Produit inconnu", body = ErrorBody),
     )
 )]
-pub async fn delete_product(State(state): State<AppState>, Path(slug): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete_product(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, ApiError> {
     ensure_writes_allowed(&state)?;
     state.store().delete_product(&path_slug(&slug)?).await?;
     state.refresh().await?;

@@ -52,7 +52,10 @@ pub enum ProductSort {
 
 /// One page of products.
 #[derive(utoipa::ToSchema)]
-#[expect(dead_code, reason = "only describes the JSON shape for the OpenAPI document")]
+#[expect(
+    dead_code,
+    reason = "only describes the JSON shape for the OpenAPI document"
+)]
 pub struct ProductPage {
     data: Vec<ProductSchema>,
     page: usize,
@@ -104,7 +107,9 @@ struct Matcher {
 }
 
 fn folded(value: Option<&String>) -> Option<String> {
-    value.map(|v| pilote_search::fold(v)).filter(|v| !v.is_empty())
+    value
+        .map(|v| pilote_search::fold(v))
+        .filter(|v| !v.is_empty())
 }
 
 impl Matcher {
@@ -113,7 +118,9 @@ impl Matcher {
             .phase
             .as_deref()
             .filter(|phase| !phase.is_empty())
-            .map(|phase| PhaseName::parse(phase).map_err(|error| ApiError::field("phase", error.to_string())))
+            .map(|phase| {
+                PhaseName::parse(phase).map_err(|error| ApiError::field("phase", error.to_string()))
+            })
             .transpose()?;
         Ok(Self {
             phase,
@@ -126,8 +133,10 @@ impl Matcher {
     }
 
     fn matches(&self, product: &Product, text: &str) -> bool {
-        let any_folded = |words: &[String], wanted: &str| words.iter().any(|w| pilote_search::fold(w) == wanted);
-        self.phase.is_none_or(|phase| product.current_phase().is_some_and(|p| p.name == phase))
+        let any_folded =
+            |words: &[String], wanted: &str| words.iter().any(|w| pilote_search::fold(w) == wanted);
+        self.phase
+            .is_none_or(|phase| product.current_phase().is_some_and(|p| p.name == phase))
             && self.incubator.as_deref().is_none_or(|incubator| {
                 product.incubator.as_str() == incubator
                     || product.incubators.iter().any(|i| i.as_str() == incubator)
@@ -136,9 +145,18 @@ impl Matcher {
                 .sponsor
                 .as_deref()
                 .is_none_or(|sponsor| product.sponsors.iter().any(|s| s.as_str() == sponsor))
-            && self.thematique.as_deref().is_none_or(|t| any_folded(&product.thematiques, t))
-            && self.usertype.as_deref().is_none_or(|u| any_folded(&product.usertypes, u))
-            && self.q.as_deref().is_none_or(|q| pilote_search::matches(text, q))
+            && self
+                .thematique
+                .as_deref()
+                .is_none_or(|t| any_folded(&product.thematiques, t))
+            && self
+                .usertype
+                .as_deref()
+                .is_none_or(|u| any_folded(&product.usertypes, u))
+            && self
+                .q
+                .as_deref()
+                .is_none_or(|q| pilote_search::matches(text, q))
     }
 }
 
@@ -149,7 +167,9 @@ fn sort(products: &mut [&Product], order: ProductSort) {
         ProductSort::Title => {}
         ProductSort::TitleDesc => products.reverse(),
         // Products without a phase come last in both directions.
-        ProductSort::PhaseStart => products.sort_by_key(|p| (phase_start(p).is_none(), phase_start(p))),
+        ProductSort::PhaseStart => {
+            products.sort_by_key(|p| (phase_start(p).is_none(), phase_start(p)));
+        }
         ProductSort::PhaseStartDesc => {
             products.sort_by_key(|p| (phase_start(p).is_none(), std::cmp::Reverse(phase_start(p))));
         }

@@ -34,7 +34,10 @@ impl<'a> ProductJson<'a> {
 /// The documented shape of [`ProductJson`].
 #[derive(ToSchema)]
 #[schema(as = ProductJson)]
-#[expect(dead_code, reason = "only describes the JSON shape for the OpenAPI document")]
+#[expect(
+    dead_code,
+    reason = "only describes the JSON shape for the OpenAPI document"
+)]
 pub struct ProductSchema {
     #[schema(inline)]
     #[serde(flatten)]
@@ -51,13 +54,19 @@ pub(crate) fn validate(model: &ReadModel, product: &Product) -> Result<(), ApiEr
         |slug| model.organisation(slug).is_some(),
     ));
     if product.title.trim().is_empty() {
-        problems.push(pilote_domain::portfolio::DataQualityWarning::new("title", "ce champ est obligatoire"));
+        problems.push(pilote_domain::portfolio::DataQualityWarning::new(
+            "title",
+            "ce champ est obligatoire",
+        ));
     }
     if problems.is_empty() {
         Ok(())
     } else {
         Err(ApiError::Unprocessable(
-            problems.into_iter().map(|problem| (problem.field, problem.message)).collect(),
+            problems
+                .into_iter()
+                .map(|problem| (problem.field, problem.message))
+                .collect(),
         ))
     }
 }

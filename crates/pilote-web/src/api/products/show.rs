@@ -19,10 +19,15 @@ use crate::{ApiError, AppState};
         (status = 404, description = "Produit inconnu", body = ErrorBody),
     )
 )]
-pub async fn show_product(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, ApiError> {
+pub async fn show_product(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
     let slug = path_slug(&slug)?;
     let model = state.model();
     let product = model.product(&slug).ok_or(ApiError::NotFound)?;
-    let body = model.cached(&format!("product/{slug}"), || render(&ProductJson::new(product)))?;
+    let body = model.cached(&format!("product/{slug}"), || {
+        render(&ProductJson::new(product))
+    })?;
     Ok(json_response(body))
 }

@@ -21,7 +21,10 @@ pub struct TeamFilters {
 
 /// One page of teams.
 #[derive(utoipa::ToSchema)]
-#[expect(dead_code, reason = "only describes the JSON shape for the OpenAPI document")]
+#[expect(
+    dead_code,
+    reason = "only describes the JSON shape for the OpenAPI document"
+)]
 pub struct TeamPage {
     data: Vec<Team>,
     page: usize,
@@ -50,8 +53,16 @@ pub async fn list_teams(
         .portfolio()
         .teams
         .iter()
-        .filter(|team| filters.incubator.as_deref().is_none_or(|i| team.incubator.as_str() == i))
+        .filter(|team| {
+            filters
+                .incubator
+                .as_deref()
+                .is_none_or(|i| team.incubator.as_str() == i)
+        })
         .collect();
     teams.sort_by_cached_key(|team| pilote_search::fold(&team.name));
-    Ok(json_response(render(&Page::of(teams.into_iter(), paging)?)?))
+    Ok(json_response(render(&Page::of(
+        teams.into_iter(),
+        paging,
+    )?)?))
 }

@@ -20,7 +20,10 @@ use crate::{ApiError, AppState};
         (status = 404, description = "Équipe inconnue", body = ErrorBody),
     )
 )]
-pub async fn show_team(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, ApiError> {
+pub async fn show_team(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
     let model = state.model();
     let team = model.team(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
     Ok(Json(team).into_response())
