@@ -26,7 +26,45 @@ pub enum DomainError {
     /// An amount of money that cannot be represented.
     #[error("montant invalide « {0} »")]
     InvalidAmount(String),
+    /// A page weight that is negative, infinite or not a number.
+    #[error("poids de page invalide « {0} » (attendu un nombre de Ko positif ou nul)")]
+    InvalidPageSize(String),
     /// A field that must hold text was empty.
     #[error("ce champ est obligatoire")]
     Required,
+}
+
+/// The field and message of a deserialisation error at `path`.
+///
+/// serde reports a missing field on the record that lacks it (the path is `.`, the field
+/// only in the message); this names the field itself, so that users read
+/// `title: ce champ est obligatoire`.
+pub fn field_error(path: &str, message: &str) -> (String, String) {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match missing {
+        Some(field) if path == "." => (field.to_owned(), DomainError::Required.to_string()),
+        Some(field) => (format!("{path}.{field}"), DomainError::Required.to_string()),
+        None => (path.to_owned(), message.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_missing_field() {
+        let required = DomainError::Required.to_string();
+        assert_eq!(
+            field_error(".", "missing field `title`"),
+            ("title".into(), required.clone())
+        );
+        assert_eq!(
+            field_error("phases[0]", "missing field `start`"),
+            ("phases[0].start".into(), required)
+        );
+        assert_eq!(field_error("phase", "bad"), ("phase".into(), "bad".into()));
+    }
 }
