@@ -17,6 +17,6 @@ pub mod quality;
 pub mod slug;
 pub mod talent;
 
-pub use error::DomainError;
+pub use error::{DomainError, field_error};
 pub use money::Money;
 pub use slug::Slug;

@@ -1,5 +1,5 @@
-//! Pilote's HTTP application: the JSON API under `/api/v1`, its OpenAPI document, and
-//! the health check. Pages arrive with their own issue under `pages/`.
+//! Pilote's HTTP application: the JSON API under `/api/v1` with its OpenAPI document,
+//! the pages (server-rendered, on the State design system), and the health check.
 //!
 //! Reads are answered from an in-memory read model of the portfolio, rebuilt from the
 //! store when its revision changes (after a write here, or one made through another
@@ -7,6 +7,8 @@
 
 pub mod api;
 mod error;
+pub mod pages;
+mod query;
 mod read_model;
 mod state;
 
@@ -38,7 +40,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(api::router())
-        .fallback(api::not_found)
+        .merge(pages::router())
+        .fallback(pages::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

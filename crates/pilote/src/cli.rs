@@ -86,6 +86,18 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Compute a page's EcoIndex (score, grade, greenhouse gases, water) as JSON.
+    Ecoindex {
+        /// Elements in the page's DOM.
+        #[arg(long)]
+        dom: u32,
+        /// HTTP requests made to show the page.
+        #[arg(long)]
+        requests: u32,
+        /// Bytes transferred, in kilobytes (1 KB = 1024 bytes).
+        #[arg(long)]
+        size_kb: f64,
+    },
 }
 
 /// The public sources that can be imported.
@@ -127,6 +139,11 @@ impl Cli {
                     .await
                     .with_context(|| format!("cannot listen on {addr}"))?;
                 pilote_web::serve(listener, store, config, shutdown_signal()).await?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Ecoindex { dom, requests, size_kb } => {
+                let measure = pilote_domain::quality::PageMeasure::new(dom, requests, size_kb)?;
+                println!("{}", serde_json::to_string(&measure.ecoindex()?)?);
                 Ok(ExitCode::SUCCESS)
             }
             Command::Migrate { database } => {

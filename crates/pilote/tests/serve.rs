@@ -1,12 +1,20 @@
 //! `pilote serve` as a user runs it: the demo portfolio, compression, graceful shutdown.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly"
+)]
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[tokio::test]
@@ -23,7 +31,12 @@ async fn serve_demo_fills_an_empty_database_and_stops_on_sigterm() {
     let base = format!("http://{addr}");
     let mut ready = false;
     for _ in 0..200 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
+        if client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             ready = true;
             break;
         }
@@ -31,11 +44,23 @@ async fn serve_demo_fills_an_empty_database_and_stops_on_sigterm() {
     }
     assert!(ready, "the server did not answer /healthz");
 
-    let products: serde_json::Value =
-        client.get(format!("{base}/api/v1/products")).send().await.unwrap().json().await.unwrap();
+    let products: serde_json::Value = client
+        .get(format!("{base}/api/v1/products"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(products["total"], 9);
-    let incubators: serde_json::Value =
-        client.get(format!("{base}/api/v1/incubators")).send().await.unwrap().json().await.unwrap();
+    let incubators: serde_json::Value = client
+        .get(format!("{base}/api/v1/incubators"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(incubators["total"], 3);
     let phases: std::collections::BTreeSet<&str> = products["data"]
         .as_array()
@@ -56,7 +81,13 @@ async fn serve_demo_fills_an_empty_database_and_stops_on_sigterm() {
 
     // SIGTERM: the server finishes and exits cleanly.
     let pid = server.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let mut exited = None;
     for _ in 0..100 {
         if let Some(status) = server.try_wait().unwrap() {
@@ -80,7 +111,11 @@ async fn serve_demo_fills_an_empty_database_and_stops_on_sigterm() {
     let mut total = None;
     for _ in 0..200 {
         if let Ok(response) = client.get(format!("{base}/api/v1/products")).send().await {
-            total = response.json::<serde_json::Value>().await.ok().map(|v| v["total"].clone());
+            total = response
+                .json::<serde_json::Value>()
+                .await
+                .ok()
+                .map(|v| v["total"].clone());
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -147,6 +147,16 @@ pub(super) fn current(phases: &[Phase]) -> Option<&Phase> {
         .map(|(_, phase)| phase)
 }
 
+/// The phase a product was in on a day: the latest one started by then.
+pub(super) fn on(phases: &[Phase], day: NaiveDate) -> Option<&Phase> {
+    phases
+        .iter()
+        .enumerate()
+        .filter(|(_, phase)| phase.start <= day)
+        .max_by_key(|(index, phase)| (phase.start, *index))
+        .map(|(_, phase)| phase)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +224,9 @@ mod tests {
         ];
         assert_eq!(current(&phases).unwrap().name, PhaseName::Consolidation);
         assert!(current(&[]).is_none());
+        let day = |d: &str| d.parse().unwrap();
+        assert_eq!(on(&phases, day("2021-12-31")).unwrap().name, PhaseName::Construction);
+        assert_eq!(on(&phases, day("2021-02-01")).unwrap().name, PhaseName::Investigation);
+        assert!(on(&phases, day("2020-12-31")).is_none());
     }
 }

@@ -130,6 +130,11 @@ impl Product {
         phase::current(&self.phases)
     }
 
+    /// The phase the product was in on a day.
+    pub fn phase_on(&self, day: NaiveDate) -> Option<&Phase> {
+        phase::on(&self.phases, day)
+    }
+
     /// Inconsistencies within the record itself.
     pub fn inconsistencies(&self) -> Vec<DataQualityWarning> {
         self.phases

@@ -15,13 +15,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or_default();
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
-            .map(Query)
-            .map_err(|error| ApiError::field(error.path().to_string(), error.inner().to_string()))
+        parse_query(parts.uri.query()).map(Query)
     }
+}
+
+/// Parses a query string; a value of the wrong type is a 422 naming the parameter.
+pub fn parse_query<T: DeserializeOwned>(query: Option<&str>) -> Result<T, ApiError> {
+    let query = query.unwrap_or_default();
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| ApiError::field(error.path().to_string(), error.inner().to_string()))
 }
 
 /// A JSON body kept as a value, so that handlers can complete it before parsing it.
@@ -45,22 +49,9 @@ impl<S: Send + Sync> FromRequest<S> for JsonValue {
 /// Parses a JSON value into a record, naming every field that failed (the first per path).
 pub fn parse_record<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
-        let message = error.inner().to_string();
-        let missing = message
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next())
-            .map(|field| {
-                if path == "." {
-                    field.to_owned()
-                } else {
-                    format!("{path}.{field}")
-                }
-            });
-        match missing {
-            Some(field) => ApiError::field(field, "ce champ est obligatoire"),
-            None => ApiError::Unprocessable(BTreeMap::from([(path, message)])),
-        }
+        let (field, message) =
+            pilote_domain::field_error(&error.path().to_string(), &error.inner().to_string());
+        ApiError::Unprocessable(BTreeMap::from([(field, message)]))
     })
 }
 

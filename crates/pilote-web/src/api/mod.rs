@@ -7,7 +7,7 @@ pub mod organisations;
 pub mod products;
 pub mod teams;
 
-mod extract;
+pub(crate) mod extract;
 mod list;
 
 use axum::Router;
@@ -140,6 +140,22 @@ pub(crate) fn ensure_writes_allowed(state: &AppState) -> Result<(), ApiError> {
 /// Parses a slug from the address; an impossible slug cannot exist, hence 404.
 pub(crate) fn path_slug(raw: &str) -> Result<pilote_domain::Slug, ApiError> {
     pilote_domain::Slug::parse(raw).map_err(|_| ApiError::NotFound)
+}
+
+/// Refuses a record with problems, each on its field.
+pub(crate) fn refuse_problems(
+    problems: Vec<pilote_domain::portfolio::DataQualityWarning>,
+) -> Result<(), ApiError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Unprocessable(
+            problems
+                .into_iter()
+                .map(|problem| (problem.field, problem.message))
+                .collect(),
+        ))
+    }
 }
 
 impl From<serde_json::Error> for ApiError {

@@ -251,24 +251,9 @@ fn yaml_error_line(error: &serde_yaml_ng::Error) -> Option<usize> {
 /// Deserialises a front matter into a raw shape, naming the field that failed.
 fn shape<T: DeserializeOwned>(value: &serde_yaml_ng::Value) -> Result<T, FieldError> {
     serde_path_to_error::deserialize(value.clone()).map_err(|error| {
-        let path = error.path().to_string();
-        let message = error.inner().to_string();
-        // A missing field is reported on the record; name the field itself.
-        let missing = message
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next())
-            .map(str::to_owned);
-        match missing {
-            Some(field) => {
-                let field = if path == "." {
-                    field
-                } else {
-                    format!("{path}.{field}")
-                };
-                FieldError::new(field, &"ce champ est obligatoire")
-            }
-            None => FieldError::new(path, &message),
-        }
+        let (field, message) =
+            pilote_domain::field_error(&error.path().to_string(), &error.inner().to_string());
+        FieldError { field, message }
     })
 }
 

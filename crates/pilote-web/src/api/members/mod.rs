@@ -24,14 +24,5 @@ pub(crate) fn validate(model: &ReadModel, member: &Member) -> Result<(), ApiErro
             "ce champ est obligatoire",
         ));
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Unprocessable(
-            problems
-                .into_iter()
-                .map(|problem| (problem.field, problem.message))
-                .collect(),
-        ))
-    }
+    crate::api::refuse_problems(problems)
 }

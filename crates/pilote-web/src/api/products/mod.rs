@@ -59,14 +59,5 @@ pub(crate) fn validate(model: &ReadModel, product: &Product) -> Result<(), ApiEr
             "ce champ est obligatoire",
         ));
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Unprocessable(
-            problems
-                .into_iter()
-                .map(|problem| (problem.field, problem.message))
-                .collect(),
-        ))
-    }
+    crate::api::refuse_problems(problems)
 }

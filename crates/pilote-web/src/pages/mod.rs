@@ -1,0 +1,182 @@
+//! Server-rendered pages on the State design system (DSFR), in French, working without
+//! JavaScript. One module per context; templates live in `templates/`.
+
+mod assets;
+mod chart;
+mod home;
+mod legal;
+mod markdown;
+mod network;
+mod products;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+
+use crate::{ApiError, AppState};
+
+/// The pages' routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/produits", get(products::list))
+        .route("/produits.csv", get(products::csv))
+        .route("/produits.json", get(products::json))
+        .route("/produits/{slug}", get(products::show))
+        .route("/recherche", get(products::search))
+        .route("/incubateurs", get(network::incubators))
+        .route("/incubateurs/{slug}", get(network::incubator))
+        .route("/organisations", get(network::organisations))
+        .route("/organisations/{slug}", get(network::organisation))
+        .route("/membres", get(network::members))
+        .route("/membres/{slug}", get(network::member))
+        .route("/equipes", get(network::teams))
+        .route("/equipes/{slug}", get(network::team))
+        .route("/accessibilite", get(legal::accessibility))
+        .route("/mentions-legales", get(legal::legal_notice))
+        .route("/donnees-personnelles", get(legal::personal_data))
+        .route("/plan-du-site", get(legal::site_map))
+        .route("/static/{name}", get(assets::serve))
+}
+
+/// A main navigation entry.
+pub struct NavItem {
+    /// Address.
+    pub href: &'static str,
+    /// Label.
+    pub label: &'static str,
+    /// Whether the page belongs to this section.
+    pub current: bool,
+}
+
+/// A breadcrumb step.
+pub struct Crumb {
+    /// Address.
+    pub href: String,
+    /// Label.
+    pub label: String,
+}
+
+/// What every page's frame needs.
+pub struct Layout {
+    /// The bundled stylesheet.
+    pub stylesheet: &'static str,
+    /// The DSFR script.
+    pub script: &'static str,
+    /// The favicon.
+    pub favicon: &'static str,
+    /// The touch icon.
+    pub apple_touch_icon: &'static str,
+    /// The main navigation.
+    pub navigation: Vec<NavItem>,
+    /// The breadcrumb, empty on the home page.
+    pub breadcrumb: Vec<Crumb>,
+    /// The search box's text.
+    pub query: String,
+}
+
+/// The main navigation's sections.
+const SECTIONS: [(&str, &str); 5] = [
+    ("/produits", "Produits"),
+    ("/incubateurs", "Incubateurs"),
+    ("/organisations", "Organisations"),
+    ("/membres", "Membres"),
+    ("/equipes", "Équipes"),
+];
+
+impl Layout {
+    /// The frame of a page in `section` (an address of the main navigation, or "").
+    pub fn new(section: &str, breadcrumb: &[(&str, &str)]) -> Self {
+        let mut crumbs: Vec<Crumb> = Vec::new();
+        if !breadcrumb.is_empty() {
+            crumbs.push(Crumb { href: "/".into(), label: "Accueil".into() });
+            crumbs.extend(breadcrumb.iter().map(|(href, label)| Crumb {
+                href: (*href).to_owned(),
+                label: (*label).to_owned(),
+            }));
+        }
+        Self {
+            stylesheet: assets::STYLESHEET,
+            script: assets::SCRIPT,
+            favicon: assets::FAVICON,
+            apple_touch_icon: assets::APPLE_TOUCH_ICON,
+            navigation: SECTIONS
+                .iter()
+                .map(|&(href, label)| NavItem { href, label, current: href == section })
+                .collect(),
+            breadcrumb: crumbs,
+            query: String::new(),
+        }
+    }
+}
+
+/// A page that could not be shown: rendered in the layout, never with internal details.
+pub struct PageError(ApiError);
+
+impl From<ApiError> for PageError {
+    fn from(error: ApiError) -> Self {
+        Self(error)
+    }
+}
+
+impl From<askama::Error> for PageError {
+    fn from(error: askama::Error) -> Self {
+        Self(ApiError::Internal(error.to_string()))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match self.0 {
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page non trouvée",
+                "La page que vous cherchez est introuvable. Vérifiez l’adresse ou revenez à l’accueil.".to_owned(),
+            ),
+            ApiError::Unprocessable(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Demande invalide",
+                fields.into_iter().map(|(field, message)| format!("{field} : {message}")).collect::<Vec<_>>().join(" ; "),
+            ),
+            ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, "Accès refusé", message.to_owned()),
+            ApiError::Conflict(message) | ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, "Demande invalide", message),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Erreur inattendue",
+                    "Désolé, le service rencontre un problème ; il a été consigné. Réessayez plus tard.".to_owned(),
+                )
+            }
+        };
+        let page = ErrorPage { layout: Layout::new("", &[(" ", title)]), title, message };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, title).into_response(),
+        }
+    }
+}
+
+/// Renders a template as a page.
+pub(crate) fn page(template: &impl Template) -> Result<Html<String>, PageError> {
+    Ok(Html(template.render()?))
+}
+
+/// The answer to an unknown address: a page, or the API's error body under `/api`.
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::NotFound.into_response()
+    } else {
+        PageError(ApiError::NotFound).into_response()
+    }
+}

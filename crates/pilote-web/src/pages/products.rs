@@ -1,0 +1,279 @@
+//! The products: the filterable list, its downloads, and a product's page.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use pilote_domain::portfolio::{PhaseName, Product};
+
+use super::markdown::to_safe_html;
+use super::{Layout, PageError, page};
+use crate::api::extract::parse_query;
+use crate::api::{Page, Paging, path_slug};
+use crate::query::{ProductFilters, ProductSort, matching_products};
+use crate::read_model::ReadModel;
+use crate::{ApiError, AppState};
+
+/// Items per page of a list.
+const PAGE_SIZE: usize = 20;
+
+/// One row of the products table.
+struct Row<'a> {
+    product: &'a Product,
+    phase: Option<PhaseName>,
+    incubator: String,
+    sponsors: String,
+}
+
+/// A choice of a filter's select.
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+fn choices(values: impl IntoIterator<Item = (String, String)>, selected: Option<&String>) -> Vec<Choice> {
+    values
+        .into_iter()
+        .map(|(value, label)| Choice { selected: selected == Some(&value), value, label })
+        .collect()
+}
+
+/// A link of the pagination.
+struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "products.html")]
+struct ProductsPage<'a> {
+    layout: Layout,
+    rows: Vec<Row<'a>>,
+    total: usize,
+    phases: Vec<Choice>,
+    incubators: Vec<Choice>,
+    sponsors: Vec<Choice>,
+    thematiques: Vec<Choice>,
+    usertypes: Vec<Choice>,
+    sorts: Vec<Choice>,
+    q: String,
+    pages: Vec<PageLink>,
+    previous: Option<String>,
+    next: Option<String>,
+    filters_query: String,
+}
+
+/// The query string of the filters, without paging, for links and downloads.
+fn filters_query(filters: &ProductFilters) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    let pairs = [
+        ("phase", &filters.phase),
+        ("incubator", &filters.incubator),
+        ("sponsor", &filters.sponsor),
+        ("thematique", &filters.thematique),
+        ("usertype", &filters.usertype),
+        ("q", &filters.q),
+    ];
+    for (key, value) in pairs {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            query.append_pair(key, value);
+        }
+    }
+    if let Some(sort) = filters.sort.filter(|sort| *sort != ProductSort::Title) {
+        query.append_pair("sort", sort.as_str());
+    }
+    query.finish()
+}
+
+fn distinct<'a>(products: impl Iterator<Item = &'a String>) -> Vec<(String, String)> {
+    let set: BTreeSet<&String> = products.collect();
+    set.into_iter().map(|value| (value.clone(), value.clone())).collect()
+}
+
+fn incubator_title(model: &ReadModel, product: &Product) -> String {
+    model.incubator(&product.incubator).map_or_else(|| product.incubator.to_string(), |i| i.title.clone())
+}
+
+/// `GET /produits`.
+pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Html<String>, PageError> {
+    let filters: ProductFilters = parse_query(uri.query())?;
+    let paging: Paging = parse_query(uri.query())?;
+    let paging = Paging { page_size: Some(PAGE_SIZE), ..paging };
+    let model = state.model();
+    let products = matching_products(&model, &filters)?;
+    let page_of = Page::of(products.into_iter(), paging)?;
+    let portfolio = model.portfolio();
+    let rows = page_of
+        .data
+        .iter()
+        .map(|product| Row {
+            product,
+            phase: product.current_phase().map(|p| p.name),
+            incubator: incubator_title(&model, product),
+            sponsors: product
+                .sponsors
+                .iter()
+                .map(|s| model.organisation(s).map_or_else(|| s.to_string(), |o| o.acronym.clone().unwrap_or_else(|| o.name.clone())))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let sponsored: BTreeSet<&pilote_domain::Slug> = portfolio.products.iter().flat_map(|p| &p.sponsors).collect();
+    let mut incubators: Vec<(String, String)> = portfolio.incubators.iter().map(|i| (i.slug.to_string(), i.title.clone())).collect();
+    incubators.sort_by_cached_key(|(_, title)| pilote_search::fold(title));
+    let mut sponsors: Vec<(String, String)> = portfolio
+        .organisations
+        .iter()
+        .filter(|o| sponsored.contains(&o.slug))
+        .map(|o| (o.slug.to_string(), o.name.clone()))
+        .collect();
+    sponsors.sort_by_cached_key(|(_, name)| pilote_search::fold(name));
+    let base = filters_query(&filters);
+    let link = |number: usize| {
+        if base.is_empty() { format!("/produits?page={number}") } else { format!("/produits?{base}&page={number}") }
+    };
+    let last = page_of.total.div_ceil(PAGE_SIZE).max(1);
+    let current = page_of.page;
+    let pages = (1..=last)
+        .filter(|n| *n == 1 || *n == last || n.abs_diff(current) <= 2)
+        .map(|number| PageLink { number, href: link(number), current: number == current })
+        .collect();
+    let sort = filters.sort.unwrap_or_default();
+    let mut layout = Layout::new("/produits", &[("/produits", "Produits")]);
+    layout.query = filters.q.clone().unwrap_or_default();
+    page(&ProductsPage {
+        layout,
+        rows,
+        total: page_of.total,
+        phases: choices(PhaseName::ALL.iter().map(|p| (p.as_str().to_owned(), p.label().to_owned())), filters.phase.as_ref()),
+        incubators: choices(incubators, filters.incubator.as_ref()),
+        sponsors: choices(sponsors, filters.sponsor.as_ref()),
+        thematiques: choices(distinct(portfolio.products.iter().flat_map(|p| &p.thematiques)), filters.thematique.as_ref()),
+        usertypes: choices(distinct(portfolio.products.iter().flat_map(|p| &p.usertypes)), filters.usertype.as_ref()),
+        sorts: ProductSort::ALL
+            .iter()
+            .map(|s| Choice { value: s.as_str().to_owned(), label: s.label().to_owned(), selected: *s == sort })
+            .collect(),
+        q: filters.q.clone().unwrap_or_default(),
+        pages,
+        previous: (current > 1).then(|| link(current - 1)),
+        next: (current < last).then(|| link(current + 1)),
+        filters_query: base,
+    })
+}
+
+/// `GET /recherche`: until the full search, a search of the products.
+pub async fn search(OriginalUri(uri): OriginalUri) -> Redirect {
+    Redirect::to(&format!("/produits?{}", uri.query().unwrap_or_default()))
+}
+
+/// The columns of the products download.
+const CSV_HEADER: [&str; 12] = [
+    "slug", "titre", "mission", "phase", "debut_phase", "incubateur", "sponsors", "thematiques", "usagers", "lien", "depot", "statut_accessibilite",
+];
+
+/// `GET /produits.csv`: the filtered list, whole.
+pub async fn csv(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, PageError> {
+    let filters: ProductFilters = parse_query(uri.query())?;
+    let model = state.model();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| ApiError::Internal(e.to_string());
+    writer.write_record(CSV_HEADER).map_err(internal)?;
+    for product in matching_products(&model, &filters)? {
+        let phase = product.current_phase();
+        writer
+            .write_record([
+                product.slug.as_str(),
+                &product.title,
+                &product.mission,
+                phase.map_or("", |p| p.name.as_str()),
+                &phase.map(|p| p.start.to_string()).unwrap_or_default(),
+                product.incubator.as_str(),
+                &product.sponsors.iter().map(pilote_domain::Slug::as_str).collect::<Vec<_>>().join(";"),
+                &product.thematiques.join(";"),
+                &product.usertypes.join(";"),
+                product.link.as_deref().unwrap_or_default(),
+                product.repository.as_deref().unwrap_or_default(),
+                product.accessibility_status.as_deref().unwrap_or_default(),
+            ])
+            .map_err(internal)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"produits.csv\""),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /produits.json`: the filtered list, whole, as the API shows products.
+pub async fn json(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, PageError> {
+    let filters: ProductFilters = parse_query(uri.query())?;
+    let model = state.model();
+    let products: Vec<_> = matching_products(&model, &filters)?.into_iter().map(crate::api::products::ProductJson::new).collect();
+    Ok(axum::Json(products).into_response())
+}
+
+/// One member of a product's team.
+struct TeamMember<'a> {
+    slug: &'a str,
+    fullname: &'a str,
+    role: &'a str,
+    domaine: &'a str,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "product.html")]
+struct ProductPage<'a> {
+    layout: Layout,
+    product: &'a Product,
+    phase: Option<PhaseName>,
+    description: String,
+    incubator: String,
+    sponsors: Vec<(String, String)>,
+    team: Vec<TeamMember<'a>>,
+}
+
+/// `GET /produits/{slug}`.
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>, PageError> {
+    let slug = path_slug(&slug)?;
+    let model = state.model();
+    let product = model.product(&slug).ok_or(ApiError::NotFound)?;
+    let today = chrono::Local::now().date_naive();
+    let mut team: Vec<TeamMember> = model
+        .portfolio()
+        .members
+        .iter()
+        .filter(|m| m.missions.iter().any(|mission| mission.products.contains(&slug)))
+        .map(|m| TeamMember {
+            slug: m.slug.as_str(),
+            fullname: &m.fullname,
+            role: &m.role,
+            domaine: m.domaine.label(),
+            active: m.missions.iter().any(|mission| mission.products.contains(&slug) && mission.covers(today)),
+        })
+        .collect();
+    team.sort_by_key(|m| !m.active);
+    let sponsors = product
+        .sponsors
+        .iter()
+        .map(|s| (s.to_string(), model.organisation(s).map_or_else(|| s.to_string(), |o| o.name.clone())))
+        .collect();
+    page(&ProductPage {
+        layout: Layout::new("/produits", &[("/produits", "Produits"), ("", &product.title)]),
+        phase: product.current_phase().map(|p| p.name),
+        description: to_safe_html(&product.description),
+        incubator: incubator_title(&model, product),
+        sponsors,
+        team,
+        product,
+    })
+}
