@@ -44,7 +44,8 @@ const STYLES: &[&str] = &[
 ];
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let ui = manifest.join("ui");
     println!("cargo:rerun-if-changed=ui/package-lock.json");
@@ -57,8 +58,13 @@ fn main() {
     let mut css = String::new();
     for style in STYLES {
         let path = dist.join(style);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        css.push_str(&rewrite_urls(&text, path.parent().expect("a file has a folder"), &mut assets));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        css.push_str(&rewrite_urls(
+            &text,
+            path.parent().expect("a file has a folder"),
+            &mut assets,
+        ));
         css.push('\n');
     }
     css.push_str(&std::fs::read_to_string(ui.join("pilote.css")).expect("ui/pilote.css"));
@@ -67,13 +73,29 @@ fn main() {
     let favicon = assets.add_file(&dist.join("favicon/favicon.svg"));
     let apple_touch_icon = assets.add_file(&dist.join("favicon/apple-touch-icon.png"));
 
-    let mut code = String::from("/// Embedded static files: (hashed name, content type, bytes).\npub static ASSETS: &[(&str, &str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// Embedded static files: (hashed name, content type, bytes).\npub static ASSETS: &[(&str, &str, &[u8])] = &[\n",
+    );
     for (name, (content_type, path)) in &assets.files {
-        writeln!(code, "    ({name:?}, {content_type:?}, include_bytes!({:?})),", path.display().to_string()).expect("write to a String");
+        writeln!(
+            code,
+            "    ({name:?}, {content_type:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to a String");
     }
     code.push_str("];\n");
-    for (constant, name) in [("STYLESHEET", &stylesheet), ("SCRIPT", &script), ("FAVICON", &favicon), ("APPLE_TOUCH_ICON", &apple_touch_icon)] {
-        writeln!(code, "/// Address of a bundled asset.\npub const {constant}: &str = \"/static/{name}\";").expect("write to a String");
+    for (constant, name) in [
+        ("STYLESHEET", &stylesheet),
+        ("SCRIPT", &script),
+        ("FAVICON", &favicon),
+        ("APPLE_TOUCH_ICON", &apple_touch_icon),
+    ] {
+        writeln!(
+            code,
+            "/// Address of a bundled asset.\npub const {constant}: &str = \"/static/{name}\";"
+        )
+        .expect("write to a String");
     }
     std::fs::write(out.join("assets.rs"), code).expect("write assets.rs");
 }
@@ -85,7 +107,11 @@ fn install(ui: &Path) {
         .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
         .current_dir(ui)
         .status()
-        .unwrap_or_else(|e| panic!("the DSFR assets come from npm, which could not run ({e}): install Node.js and npm"));
+        .unwrap_or_else(|e| {
+            panic!(
+                "the DSFR assets come from npm, which could not run ({e}): install Node.js and npm"
+            )
+        });
     assert!(status.success(), "`npm ci` failed in {}", ui.display());
 }
 
@@ -97,9 +123,17 @@ struct Assets {
 
 impl Assets {
     fn add_file(&mut self, path: &Path) -> String {
-        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let name = hashed_name(path.file_name().expect("a file name").to_string_lossy().as_ref(), &bytes);
-        self.files.insert(name.clone(), (content_type(&name), path.to_path_buf()));
+        let bytes =
+            std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let name = hashed_name(
+            path.file_name()
+                .expect("a file name")
+                .to_string_lossy()
+                .as_ref(),
+            &bytes,
+        );
+        self.files
+            .insert(name.clone(), (content_type(&name), path.to_path_buf()));
         name
     }
 

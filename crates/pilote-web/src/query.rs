@@ -48,7 +48,12 @@ pub enum ProductSort {
 
 impl ProductSort {
     /// Every order, as offered to users.
-    pub const ALL: [Self; 4] = [Self::Title, Self::TitleDesc, Self::PhaseStart, Self::PhaseStartDesc];
+    pub const ALL: [Self; 4] = [
+        Self::Title,
+        Self::TitleDesc,
+        Self::PhaseStart,
+        Self::PhaseStartDesc,
+    ];
 
     /// The value in a query string.
     pub const fn as_str(self) -> &'static str {
@@ -72,7 +77,10 @@ impl ProductSort {
 }
 
 /// The products matching filters, in the asked order.
-pub fn matching_products<'m>(model: &'m ReadModel, filters: &ProductFilters) -> Result<Vec<&'m Product>, ApiError> {
+pub fn matching_products<'m>(
+    model: &'m ReadModel,
+    filters: &ProductFilters,
+) -> Result<Vec<&'m Product>, ApiError> {
     let matcher = Matcher::new(filters)?;
     let mut products: Vec<&Product> = model
         .products_by_title()

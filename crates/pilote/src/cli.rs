@@ -141,7 +141,11 @@ impl Cli {
                 pilote_web::serve(listener, store, config, shutdown_signal()).await?;
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Ecoindex { dom, requests, size_kb } => {
+            Command::Ecoindex {
+                dom,
+                requests,
+                size_kb,
+            } => {
                 let measure = pilote_domain::quality::PageMeasure::new(dom, requests, size_kb)?;
                 println!("{}", serde_json::to_string(&measure.ecoindex()?)?);
                 Ok(ExitCode::SUCCESS)

@@ -225,8 +225,14 @@ mod tests {
         assert_eq!(current(&phases).unwrap().name, PhaseName::Consolidation);
         assert!(current(&[]).is_none());
         let day = |d: &str| d.parse().unwrap();
-        assert_eq!(on(&phases, day("2021-12-31")).unwrap().name, PhaseName::Construction);
-        assert_eq!(on(&phases, day("2021-02-01")).unwrap().name, PhaseName::Investigation);
+        assert_eq!(
+            on(&phases, day("2021-12-31")).unwrap().name,
+            PhaseName::Construction
+        );
+        assert_eq!(
+            on(&phases, day("2021-02-01")).unwrap().name,
+            PhaseName::Investigation
+        );
         assert!(on(&phases, day("2020-12-31")).is_none());
     }
 }

@@ -35,23 +35,40 @@ pub async fn home(State(state): State<AppState>) -> Result<Html<String>, PageErr
     let by_phase = PhaseName::ALL
         .iter()
         .map(|&phase| {
-            let count = portfolio.products.iter().filter(|p| p.current_phase().is_some_and(|c| c.name == phase)).count();
+            let count = portfolio
+                .products
+                .iter()
+                .filter(|p| p.current_phase().is_some_and(|c| c.name == phase))
+                .count();
             (phase, count)
         })
         .collect();
     let members_this_month = portfolio
         .members
         .iter()
-        .filter(|m| m.missions.iter().any(|mission| mission.start <= today && mission.end.is_none_or(|end| end >= month_start)))
+        .filter(|m| {
+            m.missions.iter().any(|mission| {
+                mission.start <= today && mission.end.is_none_or(|end| end >= month_start)
+            })
+        })
         .count();
     let years: Vec<Bar> = (today.year() - YEARS + 1..=today.year())
         .map(|year| {
             let day = NaiveDate::from_ymd_opt(year, 12, 31).map_or(today, |end| end.min(today));
             let values = PhaseName::ALL
                 .iter()
-                .map(|&phase| portfolio.products.iter().filter(|p| p.phase_on(day).is_some_and(|on| on.name == phase)).count())
+                .map(|&phase| {
+                    portfolio
+                        .products
+                        .iter()
+                        .filter(|p| p.phase_on(day).is_some_and(|on| on.name == phase))
+                        .count()
+                })
                 .collect();
-            Bar { label: year.to_string(), values }
+            Bar {
+                label: year.to_string(),
+                values,
+            }
         })
         .collect();
     let labels: Vec<&str> = PhaseName::ALL.iter().map(|p| p.label()).collect();

@@ -31,20 +31,28 @@ struct SiteMapPage {
 
 /// `GET /accessibilite`: the accessibility statement.
 pub async fn accessibility() -> Result<Html<String>, PageError> {
-    page(&AccessibilityPage { layout: Layout::new("", &[("", "Accessibilité")]) })
+    page(&AccessibilityPage {
+        layout: Layout::new("", &[("", "Accessibilité")]),
+    })
 }
 
 /// `GET /mentions-legales`.
 pub async fn legal_notice() -> Result<Html<String>, PageError> {
-    page(&LegalNoticePage { layout: Layout::new("", &[("", "Mentions légales")]) })
+    page(&LegalNoticePage {
+        layout: Layout::new("", &[("", "Mentions légales")]),
+    })
 }
 
 /// `GET /donnees-personnelles`.
 pub async fn personal_data() -> Result<Html<String>, PageError> {
-    page(&PersonalDataPage { layout: Layout::new("", &[("", "Données personnelles")]) })
+    page(&PersonalDataPage {
+        layout: Layout::new("", &[("", "Données personnelles")]),
+    })
 }
 
 /// `GET /plan-du-site`.
 pub async fn site_map() -> Result<Html<String>, PageError> {
-    page(&SiteMapPage { layout: Layout::new("", &[("", "Plan du site")]) })
+    page(&SiteMapPage {
+        layout: Layout::new("", &[("", "Plan du site")]),
+    })
 }

@@ -4,7 +4,10 @@ use pulldown_cmark::{Options, Parser, html};
 
 /// Renders Markdown to sanitised HTML; headings start at level 2 (the page has the 1).
 pub fn to_safe_html(markdown: &str) -> String {
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, parser);
     let demoted = unsafe_html.replace("<h1", "<h2").replace("</h1>", "</h2>");
@@ -20,7 +23,9 @@ mod tests {
 
     #[test]
     fn keeps_formatting_and_drops_scripts() {
-        let html = to_safe_html("# Titre\n\n**gras** <script>alert(1)</script> [lien](javascript:alert(1))");
+        let html = to_safe_html(
+            "# Titre\n\n**gras** <script>alert(1)</script> [lien](javascript:alert(1))",
+        );
         assert!(html.contains("<h2>Titre</h2>"));
         assert!(html.contains("<strong>gras</strong>"));
         assert!(!html.contains("<script"));

@@ -3,6 +3,7 @@
 
 mod assets;
 mod chart;
+mod forms;
 mod home;
 mod legal;
 mod markdown;
@@ -24,14 +25,38 @@ pub fn router() -> Router<AppState> {
         .route("/produits", get(products::list))
         .route("/produits.csv", get(products::csv))
         .route("/produits.json", get(products::json))
+        .route(
+            "/produits/nouveau",
+            get(forms::new_product).post(forms::create_product),
+        )
         .route("/produits/{slug}", get(products::show))
+        .route(
+            "/produits/{slug}/modifier",
+            get(forms::edit_product).post(forms::update_product),
+        )
+        .route(
+            "/produits/{slug}/supprimer",
+            get(forms::confirm_delete_product).post(forms::delete_product),
+        )
         .route("/recherche", get(products::search))
         .route("/incubateurs", get(network::incubators))
         .route("/incubateurs/{slug}", get(network::incubator))
         .route("/organisations", get(network::organisations))
         .route("/organisations/{slug}", get(network::organisation))
         .route("/membres", get(network::members))
+        .route(
+            "/membres/nouveau",
+            get(forms::new_member).post(forms::create_member),
+        )
         .route("/membres/{slug}", get(network::member))
+        .route(
+            "/membres/{slug}/modifier",
+            get(forms::edit_member).post(forms::update_member),
+        )
+        .route(
+            "/membres/{slug}/supprimer",
+            get(forms::confirm_delete_member).post(forms::delete_member),
+        )
         .route("/equipes", get(network::teams))
         .route("/equipes/{slug}", get(network::team))
         .route("/accessibilite", get(legal::accessibility))
@@ -75,6 +100,8 @@ pub struct Layout {
     pub breadcrumb: Vec<Crumb>,
     /// The search box's text.
     pub query: String,
+    /// Whether this server accepts writes, to offer the forms.
+    pub writes: bool,
 }
 
 /// The main navigation's sections.
@@ -91,7 +118,10 @@ impl Layout {
     pub fn new(section: &str, breadcrumb: &[(&str, &str)]) -> Self {
         let mut crumbs: Vec<Crumb> = Vec::new();
         if !breadcrumb.is_empty() {
-            crumbs.push(Crumb { href: "/".into(), label: "Accueil".into() });
+            crumbs.push(Crumb {
+                href: "/".into(),
+                label: "Accueil".into(),
+            });
             crumbs.extend(breadcrumb.iter().map(|(href, label)| Crumb {
                 href: (*href).to_owned(),
                 label: (*label).to_owned(),
@@ -104,11 +134,22 @@ impl Layout {
             apple_touch_icon: assets::APPLE_TOUCH_ICON,
             navigation: SECTIONS
                 .iter()
-                .map(|&(href, label)| NavItem { href, label, current: href == section })
+                .map(|&(href, label)| NavItem {
+                    href,
+                    label,
+                    current: href == section,
+                })
                 .collect(),
             breadcrumb: crumbs,
             query: String::new(),
+            writes: false,
         }
+    }
+
+    /// The same frame, offering the forms when the server accepts writes.
+    pub fn writable(mut self, state: &AppState) -> Self {
+        self.writes = state.config().allow_anonymous_writes;
+        self
     }
 }
 
@@ -159,7 +200,11 @@ impl IntoResponse for PageError {
                 )
             }
         };
-        let page = ErrorPage { layout: Layout::new("", &[(" ", title)]), title, message };
+        let page = ErrorPage {
+            layout: Layout::new("", &[(" ", title)]),
+            title,
+            message,
+        };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, title).into_response(),

@@ -3,7 +3,9 @@
 use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Html;
-use pilote_domain::portfolio::{Domaine, Incubator, Member, Organisation, PhaseName, Product, Team};
+use pilote_domain::portfolio::{
+    Domaine, Incubator, Member, Organisation, PhaseName, Product, Team,
+};
 
 use super::markdown::to_safe_html;
 use super::{Layout, PageError, page};
@@ -40,14 +42,21 @@ fn by_phase<'a>(products: impl Iterator<Item = &'a Product> + Clone) -> Vec<Phas
         .iter()
         .map(|&phase| PhaseGroup {
             phase,
-            products: products.clone().filter(|p| p.current_phase().is_some_and(|c| c.name == phase)).collect(),
+            products: products
+                .clone()
+                .filter(|p| p.current_phase().is_some_and(|c| c.name == phase))
+                .collect(),
         })
         .filter(|group| !group.products.is_empty())
         .collect()
 }
 
 fn sorted_products<'a>(model: &'a ReadModel, keep: impl Fn(&Product) -> bool) -> Vec<&'a Product> {
-    model.products_by_title().map(|(p, _)| p).filter(|p| keep(p)).collect()
+    model
+        .products_by_title()
+        .map(|(p, _)| p)
+        .filter(|p| keep(p))
+        .collect()
 }
 
 /// `GET /incubateurs`.
@@ -58,15 +67,27 @@ pub async fn incubators(State(state): State<AppState>) -> Result<Html<String>, P
         .incubators
         .iter()
         .map(|i| {
-            let count = model.portfolio().products.iter().filter(|p| p.incubator == i.slug).count();
-            TableRow { href: format!("/incubateurs/{}", i.slug), name: i.title.clone(), cells: vec![count.to_string()] }
+            let count = model
+                .portfolio()
+                .products
+                .iter()
+                .filter(|p| p.incubator == i.slug)
+                .count();
+            TableRow {
+                href: format!("/incubateurs/{}", i.slug),
+                name: i.title.clone(),
+                cells: vec![count.to_string()],
+            }
         })
         .collect();
     rows.sort_by_cached_key(|row| pilote_search::fold(&row.name));
     page(&TablePage {
         layout: Layout::new("/incubateurs", &[("", "Incubateurs")]),
         title: "Incubateurs",
-        intro: format!("{} incubateurs accompagnent les produits du réseau.", rows.len()),
+        intro: format!(
+            "{} incubateurs accompagnent les produits du réseau.",
+            rows.len()
+        ),
         columns: vec!["Incubateur", "Produits"],
         rows,
     })
@@ -84,17 +105,30 @@ struct IncubatorPage<'a> {
 }
 
 /// `GET /incubateurs/{slug}`.
-pub async fn incubator(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn incubator(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
     let slug = path_slug(&slug)?;
     let model = state.model();
     let incubator = model.incubator(&slug).ok_or(ApiError::NotFound)?;
-    let products = sorted_products(&model, |p| p.incubator == slug || p.incubators.contains(&slug));
+    let products = sorted_products(&model, |p| {
+        p.incubator == slug || p.incubators.contains(&slug)
+    });
     page(&IncubatorPage {
-        layout: Layout::new("/incubateurs", &[("/incubateurs", "Incubateurs"), ("", &incubator.title)]),
+        layout: Layout::new(
+            "/incubateurs",
+            &[("/incubateurs", "Incubateurs"), ("", &incubator.title)],
+        ),
         owner: incubator.owner.as_ref().and_then(|o| model.organisation(o)),
         description: to_safe_html(&incubator.description),
         groups: by_phase(products.iter().copied()),
-        teams: model.portfolio().teams.iter().filter(|t| t.incubator == slug).collect(),
+        teams: model
+            .portfolio()
+            .teams
+            .iter()
+            .filter(|t| t.incubator == slug)
+            .collect(),
         incubator,
     })
 }
@@ -107,11 +141,20 @@ pub async fn organisations(State(state): State<AppState>) -> Result<Html<String>
         .organisations
         .iter()
         .map(|o| {
-            let count = model.portfolio().products.iter().filter(|p| p.sponsors.contains(&o.slug)).count();
+            let count = model
+                .portfolio()
+                .products
+                .iter()
+                .filter(|p| p.sponsors.contains(&o.slug))
+                .count();
             TableRow {
                 href: format!("/organisations/{}", o.slug),
                 name: o.name.clone(),
-                cells: vec![o.acronym.clone().unwrap_or_default(), o.ministerial_domain.clone(), count.to_string()],
+                cells: vec![
+                    o.acronym.clone().unwrap_or_default(),
+                    o.ministerial_domain.clone(),
+                    count.to_string(),
+                ],
             }
         })
         .collect();
@@ -119,8 +162,16 @@ pub async fn organisations(State(state): State<AppState>) -> Result<Html<String>
     page(&TablePage {
         layout: Layout::new("/organisations", &[("", "Organisations")]),
         title: "Organisations",
-        intro: format!("{} organisations publiques sponsorisent ou portent les produits.", rows.len()),
-        columns: vec!["Organisation", "Sigle", "Domaine ministériel", "Produits sponsorisés"],
+        intro: format!(
+            "{} organisations publiques sponsorisent ou portent les produits.",
+            rows.len()
+        ),
+        columns: vec![
+            "Organisation",
+            "Sigle",
+            "Domaine ministériel",
+            "Produits sponsorisés",
+        ],
         rows,
     })
 }
@@ -135,15 +186,29 @@ struct OrganisationPage<'a> {
 }
 
 /// `GET /organisations/{slug}`.
-pub async fn organisation(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn organisation(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
     let slug = path_slug(&slug)?;
     let model = state.model();
     let organisation = model.organisation(&slug).ok_or(ApiError::NotFound)?;
     let products = sorted_products(&model, |p| p.sponsors.contains(&slug));
     page(&OrganisationPage {
-        layout: Layout::new("/organisations", &[("/organisations", "Organisations"), ("", &organisation.name)]),
+        layout: Layout::new(
+            "/organisations",
+            &[
+                ("/organisations", "Organisations"),
+                ("", &organisation.name),
+            ],
+        ),
         groups: by_phase(products.iter().copied()),
-        incubators: model.portfolio().incubators.iter().filter(|i| i.owner.as_ref() == Some(&slug)).collect(),
+        incubators: model
+            .portfolio()
+            .incubators
+            .iter()
+            .filter(|i| i.owner.as_ref() == Some(&slug))
+            .collect(),
         organisation,
     })
 }
@@ -178,10 +243,16 @@ struct MembersPage<'a> {
 }
 
 /// `GET /membres`.
-pub async fn members(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Html<String>, PageError> {
+pub async fn members(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Html<String>, PageError> {
     let filters: MemberFilters = parse_query(uri.query())?;
     let paging: Paging = parse_query(uri.query())?;
-    let paging = Paging { page_size: Some(20), ..paging };
+    let paging = Paging {
+        page_size: Some(20),
+        ..paging
+    };
     let domaine = filters
         .domaine
         .as_deref()
@@ -189,7 +260,11 @@ pub async fn members(State(state): State<AppState>, OriginalUri(uri): OriginalUr
         .map(|d| Domaine::parse(d).map_err(|e| ApiError::field("domaine", e.to_string())))
         .transpose()?;
     let active_only = filters.active.as_deref() == Some("true");
-    let q = filters.q.as_deref().map(pilote_search::fold).filter(|q| !q.is_empty());
+    let q = filters
+        .q
+        .as_deref()
+        .map(pilote_search::fold)
+        .filter(|q| !q.is_empty());
     let today = chrono::Local::now().date_naive();
     let model = state.model();
     let matching = model.members_by_name().filter(|(m, name)| {
@@ -209,14 +284,23 @@ pub async fn members(State(state): State<AppState>, OriginalUri(uri): OriginalUr
         query.append_pair("q", q);
     }
     let base = query.finish();
-    let link = |n: usize| format!("/membres?{base}{}page={n}", if base.is_empty() { "" } else { "&" });
+    let link = |n: usize| {
+        format!(
+            "/membres?{base}{}page={n}",
+            if base.is_empty() { "" } else { "&" }
+        )
+    };
     let last = found.total.div_ceil(20).max(1);
     page(&MembersPage {
-        layout: Layout::new("/membres", &[("", "Membres")]),
+        layout: Layout::new("/membres", &[("", "Membres")]).writable(&state),
         total: found.total,
         domaines: Domaine::ALL
             .iter()
-            .map(|d| Choice { value: d.label().to_owned(), label: d.label().to_owned(), selected: Some(*d) == domaine })
+            .map(|d| Choice {
+                value: d.label().to_owned(),
+                label: d.label().to_owned(),
+                selected: Some(*d) == domaine,
+            })
             .collect(),
         active_only,
         q: filters.q.clone().unwrap_or_default(),
@@ -246,7 +330,10 @@ struct MemberPage<'a> {
 }
 
 /// `GET /membres/{slug}`: the public fields of a member.
-pub async fn member(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn member(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
     let slug = path_slug(&slug)?;
     let model = state.model();
     let member = model.member(&slug).ok_or(ApiError::NotFound)?;
@@ -265,12 +352,23 @@ pub async fn member(State(state): State<AppState>, Path(slug): Path<String>) -> 
             products: m
                 .products
                 .iter()
-                .map(|p| (p.as_str(), model.product(p).map_or_else(|| p.to_string(), |product| product.title.clone())))
+                .map(|p| {
+                    (
+                        p.as_str(),
+                        model
+                            .product(p)
+                            .map_or_else(|| p.to_string(), |product| product.title.clone()),
+                    )
+                })
                 .collect(),
         })
         .collect();
     page(&MemberPage {
-        layout: Layout::new("/membres", &[("/membres", "Membres"), ("", &member.fullname)]),
+        layout: Layout::new(
+            "/membres",
+            &[("/membres", "Membres"), ("", &member.fullname)],
+        )
+        .writable(&state),
         bio: to_safe_html(&member.bio),
         missions,
         member,
@@ -287,14 +385,21 @@ pub async fn teams(State(state): State<AppState>) -> Result<Html<String>, PageEr
         .map(|t| TableRow {
             href: format!("/equipes/{}", t.slug),
             name: t.name.clone(),
-            cells: vec![model.incubator(&t.incubator).map_or_else(|| t.incubator.to_string(), |i| i.title.clone())],
+            cells: vec![
+                model
+                    .incubator(&t.incubator)
+                    .map_or_else(|| t.incubator.to_string(), |i| i.title.clone()),
+            ],
         })
         .collect();
     rows.sort_by_cached_key(|row| pilote_search::fold(&row.name));
     page(&TablePage {
         layout: Layout::new("/equipes", &[("", "Équipes")]),
         title: "Équipes",
-        intro: format!("{} équipes animent les incubateurs et leurs programmes.", rows.len()),
+        intro: format!(
+            "{} équipes animent les incubateurs et leurs programmes.",
+            rows.len()
+        ),
         columns: vec!["Équipe", "Incubateur"],
         rows,
     })
@@ -311,7 +416,10 @@ struct TeamPage<'a> {
 }
 
 /// `GET /equipes/{slug}`.
-pub async fn team(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn team(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
     let slug = path_slug(&slug)?;
     let model = state.model();
     let team = model.team(&slug).ok_or(ApiError::NotFound)?;
@@ -319,7 +427,11 @@ pub async fn team(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         layout: Layout::new("/equipes", &[("/equipes", "Équipes"), ("", &team.name)]),
         mission: to_safe_html(&team.mission),
         incubator: model.incubator(&team.incubator),
-        members: model.members_by_name().map(|(m, _)| m).filter(|m| m.teams.contains(&slug)).collect(),
+        members: model
+            .members_by_name()
+            .map(|(m, _)| m)
+            .filter(|m| m.teams.contains(&slug))
+            .collect(),
         team,
     })
 }

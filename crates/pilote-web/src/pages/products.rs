@@ -34,10 +34,17 @@ struct Choice {
     selected: bool,
 }
 
-fn choices(values: impl IntoIterator<Item = (String, String)>, selected: Option<&String>) -> Vec<Choice> {
+fn choices(
+    values: impl IntoIterator<Item = (String, String)>,
+    selected: Option<&String>,
+) -> Vec<Choice> {
     values
         .into_iter()
-        .map(|(value, label)| Choice { selected: selected == Some(&value), value, label })
+        .map(|(value, label)| Choice {
+            selected: selected == Some(&value),
+            value,
+            label,
+        })
         .collect()
 }
 
@@ -91,18 +98,28 @@ fn filters_query(filters: &ProductFilters) -> String {
 
 fn distinct<'a>(products: impl Iterator<Item = &'a String>) -> Vec<(String, String)> {
     let set: BTreeSet<&String> = products.collect();
-    set.into_iter().map(|value| (value.clone(), value.clone())).collect()
+    set.into_iter()
+        .map(|value| (value.clone(), value.clone()))
+        .collect()
 }
 
 fn incubator_title(model: &ReadModel, product: &Product) -> String {
-    model.incubator(&product.incubator).map_or_else(|| product.incubator.to_string(), |i| i.title.clone())
+    model
+        .incubator(&product.incubator)
+        .map_or_else(|| product.incubator.to_string(), |i| i.title.clone())
 }
 
 /// `GET /produits`.
-pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Html<String>, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Html<String>, PageError> {
     let filters: ProductFilters = parse_query(uri.query())?;
     let paging: Paging = parse_query(uri.query())?;
-    let paging = Paging { page_size: Some(PAGE_SIZE), ..paging };
+    let paging = Paging {
+        page_size: Some(PAGE_SIZE),
+        ..paging
+    };
     let model = state.model();
     let products = matching_products(&model, &filters)?;
     let page_of = Page::of(products.into_iter(), paging)?;
@@ -117,13 +134,26 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
             sponsors: product
                 .sponsors
                 .iter()
-                .map(|s| model.organisation(s).map_or_else(|| s.to_string(), |o| o.acronym.clone().unwrap_or_else(|| o.name.clone())))
+                .map(|s| {
+                    model.organisation(s).map_or_else(
+                        || s.to_string(),
+                        |o| o.acronym.clone().unwrap_or_else(|| o.name.clone()),
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
         })
         .collect();
-    let sponsored: BTreeSet<&pilote_domain::Slug> = portfolio.products.iter().flat_map(|p| &p.sponsors).collect();
-    let mut incubators: Vec<(String, String)> = portfolio.incubators.iter().map(|i| (i.slug.to_string(), i.title.clone())).collect();
+    let sponsored: BTreeSet<&pilote_domain::Slug> = portfolio
+        .products
+        .iter()
+        .flat_map(|p| &p.sponsors)
+        .collect();
+    let mut incubators: Vec<(String, String)> = portfolio
+        .incubators
+        .iter()
+        .map(|i| (i.slug.to_string(), i.title.clone()))
+        .collect();
     incubators.sort_by_cached_key(|(_, title)| pilote_search::fold(title));
     let mut sponsors: Vec<(String, String)> = portfolio
         .organisations
@@ -134,29 +164,52 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
     sponsors.sort_by_cached_key(|(_, name)| pilote_search::fold(name));
     let base = filters_query(&filters);
     let link = |number: usize| {
-        if base.is_empty() { format!("/produits?page={number}") } else { format!("/produits?{base}&page={number}") }
+        if base.is_empty() {
+            format!("/produits?page={number}")
+        } else {
+            format!("/produits?{base}&page={number}")
+        }
     };
     let last = page_of.total.div_ceil(PAGE_SIZE).max(1);
     let current = page_of.page;
     let pages = (1..=last)
         .filter(|n| *n == 1 || *n == last || n.abs_diff(current) <= 2)
-        .map(|number| PageLink { number, href: link(number), current: number == current })
+        .map(|number| PageLink {
+            number,
+            href: link(number),
+            current: number == current,
+        })
         .collect();
     let sort = filters.sort.unwrap_or_default();
-    let mut layout = Layout::new("/produits", &[("/produits", "Produits")]);
+    let mut layout = Layout::new("/produits", &[("/produits", "Produits")]).writable(&state);
     layout.query = filters.q.clone().unwrap_or_default();
     page(&ProductsPage {
         layout,
         rows,
         total: page_of.total,
-        phases: choices(PhaseName::ALL.iter().map(|p| (p.as_str().to_owned(), p.label().to_owned())), filters.phase.as_ref()),
+        phases: choices(
+            PhaseName::ALL
+                .iter()
+                .map(|p| (p.as_str().to_owned(), p.label().to_owned())),
+            filters.phase.as_ref(),
+        ),
         incubators: choices(incubators, filters.incubator.as_ref()),
         sponsors: choices(sponsors, filters.sponsor.as_ref()),
-        thematiques: choices(distinct(portfolio.products.iter().flat_map(|p| &p.thematiques)), filters.thematique.as_ref()),
-        usertypes: choices(distinct(portfolio.products.iter().flat_map(|p| &p.usertypes)), filters.usertype.as_ref()),
+        thematiques: choices(
+            distinct(portfolio.products.iter().flat_map(|p| &p.thematiques)),
+            filters.thematique.as_ref(),
+        ),
+        usertypes: choices(
+            distinct(portfolio.products.iter().flat_map(|p| &p.usertypes)),
+            filters.usertype.as_ref(),
+        ),
         sorts: ProductSort::ALL
             .iter()
-            .map(|s| Choice { value: s.as_str().to_owned(), label: s.label().to_owned(), selected: *s == sort })
+            .map(|s| Choice {
+                value: s.as_str().to_owned(),
+                label: s.label().to_owned(),
+                selected: *s == sort,
+            })
             .collect(),
         q: filters.q.clone().unwrap_or_default(),
         pages,
@@ -173,11 +226,25 @@ pub async fn search(OriginalUri(uri): OriginalUri) -> Redirect {
 
 /// The columns of the products download.
 const CSV_HEADER: [&str; 12] = [
-    "slug", "titre", "mission", "phase", "debut_phase", "incubateur", "sponsors", "thematiques", "usagers", "lien", "depot", "statut_accessibilite",
+    "slug",
+    "titre",
+    "mission",
+    "phase",
+    "debut_phase",
+    "incubateur",
+    "sponsors",
+    "thematiques",
+    "usagers",
+    "lien",
+    "depot",
+    "statut_accessibilite",
 ];
 
 /// `GET /produits.csv`: the filtered list, whole.
-pub async fn csv(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, PageError> {
+pub async fn csv(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, PageError> {
     let filters: ProductFilters = parse_query(uri.query())?;
     let model = state.model();
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -193,7 +260,12 @@ pub async fn csv(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -
                 phase.map_or("", |p| p.name.as_str()),
                 &phase.map(|p| p.start.to_string()).unwrap_or_default(),
                 product.incubator.as_str(),
-                &product.sponsors.iter().map(pilote_domain::Slug::as_str).collect::<Vec<_>>().join(";"),
+                &product
+                    .sponsors
+                    .iter()
+                    .map(pilote_domain::Slug::as_str)
+                    .collect::<Vec<_>>()
+                    .join(";"),
                 &product.thematiques.join(";"),
                 &product.usertypes.join(";"),
                 product.link.as_deref().unwrap_or_default(),
@@ -202,11 +274,16 @@ pub async fn csv(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -
             ])
             .map_err(internal)?;
     }
-    let bytes = writer.into_inner().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"produits.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"produits.csv\"",
+            ),
         ],
         bytes,
     )
@@ -214,10 +291,16 @@ pub async fn csv(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -
 }
 
 /// `GET /produits.json`: the filtered list, whole, as the API shows products.
-pub async fn json(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, PageError> {
+pub async fn json(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, PageError> {
     let filters: ProductFilters = parse_query(uri.query())?;
     let model = state.model();
-    let products: Vec<_> = matching_products(&model, &filters)?.into_iter().map(crate::api::products::ProductJson::new).collect();
+    let products: Vec<_> = matching_products(&model, &filters)?
+        .into_iter()
+        .map(crate::api::products::ProductJson::new)
+        .collect();
     Ok(axum::Json(products).into_response())
 }
 
@@ -243,7 +326,10 @@ struct ProductPage<'a> {
 }
 
 /// `GET /produits/{slug}`.
-pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
     let slug = path_slug(&slug)?;
     let model = state.model();
     let product = model.product(&slug).ok_or(ApiError::NotFound)?;
@@ -252,23 +338,41 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         .portfolio()
         .members
         .iter()
-        .filter(|m| m.missions.iter().any(|mission| mission.products.contains(&slug)))
+        .filter(|m| {
+            m.missions
+                .iter()
+                .any(|mission| mission.products.contains(&slug))
+        })
         .map(|m| TeamMember {
             slug: m.slug.as_str(),
             fullname: &m.fullname,
             role: &m.role,
             domaine: m.domaine.label(),
-            active: m.missions.iter().any(|mission| mission.products.contains(&slug) && mission.covers(today)),
+            active: m
+                .missions
+                .iter()
+                .any(|mission| mission.products.contains(&slug) && mission.covers(today)),
         })
         .collect();
     team.sort_by_key(|m| !m.active);
     let sponsors = product
         .sponsors
         .iter()
-        .map(|s| (s.to_string(), model.organisation(s).map_or_else(|| s.to_string(), |o| o.name.clone())))
+        .map(|s| {
+            (
+                s.to_string(),
+                model
+                    .organisation(s)
+                    .map_or_else(|| s.to_string(), |o| o.name.clone()),
+            )
+        })
         .collect();
     page(&ProductPage {
-        layout: Layout::new("/produits", &[("/produits", "Produits"), ("", &product.title)]),
+        layout: Layout::new(
+            "/produits",
+            &[("/produits", "Produits"), ("", &product.title)],
+        )
+        .writable(&state),
         phase: product.current_phase().map(|p| p.name),
         description: to_safe_html(&product.description),
         incubator: incubator_title(&model, product),

@@ -49,4 +49,3 @@ pub async fn list_products(
     })?;
     Ok(json_response(body))
 }
-

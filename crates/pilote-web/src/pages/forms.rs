@@ -1,0 +1,851 @@
+//! Forms for the portfolio's writes: create, edit and delete products and members.
+//!
+//! A submitted form becomes the same JSON record the API takes, so it goes through the
+//! same parsing and validation; each error comes back on its field, tied to it with
+//! `aria-describedby`, and the values typed are kept. Writes stay behind the same switch
+//! as the API's until sign-in exists.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use pilote_domain::Slug;
+use pilote_domain::portfolio::{Domaine, Member, PhaseName, Product};
+use serde_json::{Value, json};
+
+use super::{Layout, PageError, page};
+use crate::api::extract::parse_record;
+use crate::api::{ensure_writes_allowed, path_slug};
+use crate::{ApiError, AppState};
+
+/// Empty rows offered after the existing phases or missions.
+const EXTRA_ROWS: usize = 2;
+
+/// A form's submitted fields, by name.
+type Fields = BTreeMap<String, String>;
+
+/// The errors of a submitted form, by field name, and a summary for the page's top.
+#[derive(Default)]
+struct Errors(BTreeMap<String, String>);
+
+impl Errors {
+    fn get(&self, field: &str) -> Option<&String> {
+        self.0.get(field)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter()
+    }
+}
+
+/// Turns a refused write into field errors. A value that could not be read at all (the
+/// parser's message, in English) is shown in French; an error on an item of a list typed
+/// as one field (`sponsors[1]`) is shown on that field.
+fn field_errors(error: ApiError, unreadable: bool) -> Result<Errors, PageError> {
+    let fields = match error {
+        ApiError::Unprocessable(fields) => fields,
+        ApiError::Conflict(message) => BTreeMap::from([("slug".to_owned(), message)]),
+        other => return Err(other.into()),
+    };
+    Ok(Errors(
+        fields
+            .into_iter()
+            .map(|(field, message)| {
+                let is_date = field.ends_with(".start") || field.ends_with(".end");
+                let message = match (unreadable, is_date) {
+                    (true, true) => "date invalide (attendu AAAA-MM-JJ)".to_owned(),
+                    (true, false) if message.starts_with("unknown variant") => {
+                        "choisissez une valeur de la liste".to_owned()
+                    }
+                    _ => message,
+                };
+                let field = match field.split_once('[') {
+                    Some((list, _)) if !field.contains('.') => list.to_owned(),
+                    _ => field,
+                };
+                (field, message)
+            })
+            .collect(),
+    ))
+}
+
+/// An element id for a field name (`phases[0].start` → `f-phases-0-start`).
+fn field_id(name: &str) -> String {
+    let mut id = String::from("f-");
+    for c in name.chars() {
+        id.push(if c.is_alphanumeric() { c } else { '-' });
+    }
+    id.trim_end_matches('-').replace("--", "-")
+}
+
+fn text(fields: &Fields, name: &str) -> String {
+    fields
+        .get(name)
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn optional(fields: &Fields, name: &str) -> Value {
+    let value = text(fields, name);
+    if value.is_empty() {
+        Value::Null
+    } else {
+        Value::String(value)
+    }
+}
+
+/// A comma-separated list.
+fn list(fields: &Fields, name: &str) -> Value {
+    Value::Array(
+        text(fields, name)
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| Value::String(item.to_owned()))
+            .collect(),
+    )
+}
+
+/// The filled rows of a repeated group (`phases[0].name`, ...).
+fn rows(fields: &Fields, group: &str, keys: &[&str]) -> Vec<BTreeMap<String, String>> {
+    (0..)
+        .map_while(|index| {
+            let row: BTreeMap<String, String> = keys
+                .iter()
+                .filter_map(|key| {
+                    fields
+                        .get(&format!("{group}[{index}].{key}"))
+                        .map(|v| ((*key).to_owned(), v.trim().to_owned()))
+                })
+                .collect();
+            (!row.is_empty()).then_some(row)
+        })
+        .filter(|row| row.values().any(|value| !value.is_empty()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Products
+
+/// One phase row of the product form, with the errors on its cells.
+#[derive(Default)]
+struct PhaseRow {
+    name: String,
+    start: String,
+    end: String,
+    errors: [Option<String>; 3],
+}
+
+/// Puts each error of a repeated group on its row and cell.
+fn row_errors<const N: usize>(
+    errors: &Errors,
+    group: &str,
+    keys: [&str; N],
+    index: usize,
+) -> [Option<String>; N] {
+    keys.map(|key| errors.get(&format!("{group}[{index}].{key}")).cloned())
+}
+
+#[derive(Template)]
+#[template(path = "product_form.html")]
+struct ProductForm {
+    layout: Layout,
+    heading: String,
+    action: String,
+    creating: bool,
+    fields: Fields,
+    phases: Vec<PhaseRow>,
+    errors: Errors,
+    incubators: Vec<(String, String)>,
+    phase_names: [PhaseName; 8],
+}
+
+impl ProductForm {
+    /// The errors as (element id, « field : message ») for the summary at the top.
+    fn summary(&self) -> Vec<(String, String)> {
+        self.errors
+            .iter()
+            .map(|(field, message)| (field_id(field), format!("{field} : {message}")))
+            .collect()
+    }
+
+    fn id(&self, name: &str) -> String {
+        field_id(name)
+    }
+
+    fn value(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+
+    fn error(&self, name: &str) -> Option<&String> {
+        self.errors.get(name)
+    }
+}
+
+/// The form's fields for an existing product.
+fn product_fields(product: &Product) -> (Fields, Vec<PhaseRow>) {
+    let join = |items: &[String]| items.join(", ");
+    let slugs = |items: &[Slug]| {
+        items
+            .iter()
+            .map(Slug::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut fields = Fields::new();
+    fields.insert("slug".into(), product.slug.to_string());
+    fields.insert("title".into(), product.title.clone());
+    fields.insert("mission".into(), product.mission.clone());
+    fields.insert("description".into(), product.description.clone());
+    fields.insert("incubator".into(), product.incubator.to_string());
+    fields.insert("sponsors".into(), slugs(&product.sponsors));
+    fields.insert("thematiques".into(), join(&product.thematiques));
+    fields.insert("usertypes".into(), join(&product.usertypes));
+    for (name, value) in [
+        ("link", &product.link),
+        ("repository", &product.repository),
+        ("contact", &product.contact),
+    ] {
+        fields.insert(name.into(), value.clone().unwrap_or_default());
+    }
+    let phases = product
+        .phases
+        .iter()
+        .map(|p| PhaseRow {
+            name: p.name.as_str().to_owned(),
+            start: p.start.to_string(),
+            end: p.end.map(|d| d.to_string()).unwrap_or_default(),
+            errors: [None, None, None],
+        })
+        .collect();
+    (fields, phases)
+}
+
+fn phase_rows_from(fields: &Fields) -> Vec<PhaseRow> {
+    rows(fields, "phases", &["name", "start", "end"])
+        .into_iter()
+        .map(|row| PhaseRow {
+            name: row.get("name").cloned().unwrap_or_default(),
+            start: row.get("start").cloned().unwrap_or_default(),
+            end: row.get("end").cloned().unwrap_or_default(),
+            errors: [None, None, None],
+        })
+        .collect()
+}
+
+fn with_empty_rows(mut phases: Vec<PhaseRow>, errors: &Errors) -> Vec<PhaseRow> {
+    phases.extend((0..EXTRA_ROWS).map(|_| PhaseRow::default()));
+    for (index, row) in phases.iter_mut().enumerate() {
+        row.errors = row_errors(errors, "phases", ["name", "start", "end"], index);
+    }
+    phases
+}
+
+fn incubator_choices(state: &AppState) -> Vec<(String, String)> {
+    let model = state.model();
+    let mut choices: Vec<(String, String)> = model
+        .portfolio()
+        .incubators
+        .iter()
+        .map(|i| (i.slug.to_string(), i.title.clone()))
+        .collect();
+    choices.sort_by_cached_key(|(_, title)| pilote_search::fold(title));
+    choices
+}
+
+fn product_form(
+    state: &AppState,
+    existing: Option<&Product>,
+    fields: Fields,
+    phases: Vec<PhaseRow>,
+    errors: Errors,
+) -> ProductForm {
+    let (heading, action, crumbs) = match existing {
+        Some(product) => (
+            format!("Modifier « {} »", product.title),
+            format!("/produits/{}/modifier", product.slug),
+            vec![
+                ("/produits".to_owned(), "Produits".to_owned()),
+                (format!("/produits/{}", product.slug), product.title.clone()),
+                (String::new(), "Modifier".to_owned()),
+            ],
+        ),
+        None => (
+            "Nouveau produit".to_owned(),
+            "/produits/nouveau".to_owned(),
+            vec![
+                ("/produits".to_owned(), "Produits".to_owned()),
+                (String::new(), "Nouveau produit".to_owned()),
+            ],
+        ),
+    };
+    let crumbs: Vec<(&str, &str)> = crumbs
+        .iter()
+        .map(|(h, l)| (h.as_str(), l.as_str()))
+        .collect();
+    ProductForm {
+        layout: Layout::new("/produits", &crumbs),
+        heading,
+        action,
+        creating: existing.is_none(),
+        fields,
+        phases: with_empty_rows(phases, &errors),
+        errors,
+        incubators: incubator_choices(state),
+        phase_names: PhaseName::ALL,
+    }
+}
+
+/// The product record a form describes, over the existing one's other fields.
+fn product_record(fields: &Fields, existing: Option<&Product>) -> Result<Value, PageError> {
+    let mut record = match existing {
+        Some(product) => serde_json::to_value(product).map_err(ApiError::from)?,
+        None => json!({}),
+    };
+    let phases: Vec<Value> = rows(fields, "phases", &["name", "start", "end"])
+        .into_iter()
+        .map(|row| {
+            let end = row.get("end").filter(|e| !e.is_empty()).cloned();
+            json!({"name": row.get("name").cloned().unwrap_or_default(), "start": row.get("start").cloned().unwrap_or_default(), "end": end})
+        })
+        .collect();
+    let form = json!({
+        "slug": text(fields, "slug"),
+        "title": text(fields, "title"),
+        "mission": text(fields, "mission"),
+        "description": text(fields, "description"),
+        "incubator": text(fields, "incubator"),
+        "sponsors": list(fields, "sponsors"),
+        "thematiques": list(fields, "thematiques"),
+        "usertypes": list(fields, "usertypes"),
+        "link": optional(fields, "link"),
+        "repository": optional(fields, "repository"),
+        "contact": optional(fields, "contact"),
+        "phases": phases,
+    });
+    if let (Some(record), Some(form)) = (record.as_object_mut(), form.as_object()) {
+        record.extend(form.clone());
+        if let Some(product) = existing {
+            record.insert("slug".into(), Value::String(product.slug.to_string()));
+        }
+    }
+    Ok(record)
+}
+
+/// Parses and validates a product form, as the API would.
+fn checked_product(
+    state: &AppState,
+    fields: &Fields,
+    existing: Option<&Product>,
+) -> Result<Result<Product, Errors>, PageError> {
+    let record = product_record(fields, existing)?;
+    let product = match parse_record::<Product>(record) {
+        Ok(product) => product,
+        Err(error) => return Ok(Err(field_errors(error, true)?)),
+    };
+    match crate::api::products::validate(&state.model(), &product) {
+        Ok(()) => Ok(Ok(product)),
+        Err(error) => Ok(Err(field_errors(error, false)?)),
+    }
+}
+
+/// `GET /produits/nouveau`.
+pub async fn new_product(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+    ensure_writes_allowed(&state)?;
+    page(&product_form(
+        &state,
+        None,
+        Fields::new(),
+        Vec::new(),
+        Errors::default(),
+    ))
+}
+
+/// `POST /produits/nouveau`.
+pub async fn create_product(
+    State(state): State<AppState>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, PageError> {
+    ensure_writes_allowed(&state)?;
+    let product = match checked_product(&state, &fields, None)? {
+        Ok(product) => product,
+        Err(errors) => {
+            return rerender(product_form(
+                &state,
+                None,
+                fields.clone(),
+                phase_rows_from(&fields),
+                errors,
+            ));
+        }
+    };
+    match state.store().create_product(&product).await {
+        Ok(()) => {}
+        Err(pilote_store::StoreError::Conflict) => {
+            let errors = Errors(BTreeMap::from([(
+                "slug".to_owned(),
+                format!("le produit « {} » existe déjà", product.slug),
+            )]));
+            return rerender(product_form(
+                &state,
+                None,
+                fields.clone(),
+                phase_rows_from(&fields),
+                errors,
+            ));
+        }
+        Err(other) => return Err(ApiError::from(other).into()),
+    }
+    state.refresh().await?;
+    Ok(Redirect::to(&format!("/produits/{}", product.slug)).into_response())
+}
+
+/// `GET /produits/{slug}/modifier`.
+pub async fn edit_product(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
+    ensure_writes_allowed(&state)?;
+    let model = state.model();
+    let product = model
+        .product(&path_slug(&slug)?)
+        .ok_or(ApiError::NotFound)?;
+    let (fields, phases) = product_fields(product);
+    page(&product_form(
+        &state,
+        Some(product),
+        fields,
+        phases,
+        Errors::default(),
+    ))
+}
+
+/// `POST /produits/{slug}/modifier`.
+pub async fn update_product(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, PageError> {
+    ensure_writes_allowed(&state)?;
+    let model = state.model();
+    let existing = model
+        .product(&path_slug(&slug)?)
+        .ok_or(ApiError::NotFound)?;
+    let product = match checked_product(&state, &fields, Some(existing))? {
+        Ok(product) => product,
+        Err(errors) => {
+            return rerender(product_form(
+                &state,
+                Some(existing),
+                fields.clone(),
+                phase_rows_from(&fields),
+                errors,
+            ));
+        }
+    };
+    state
+        .store()
+        .update_product(&product)
+        .await
+        .map_err(ApiError::from)?;
+    state.refresh().await?;
+    Ok(Redirect::to(&format!("/produits/{}", product.slug)).into_response())
+}
+
+/// A form shown again with its errors: 422, so that clients know nothing was written.
+fn rerender(form: impl Template) -> Result<Response, PageError> {
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page(&form)?).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+struct ConfirmDelete {
+    layout: Layout,
+    what: String,
+    action: String,
+    back: String,
+}
+
+/// `GET /produits/{slug}/supprimer`: asks for confirmation.
+pub async fn confirm_delete_product(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
+    ensure_writes_allowed(&state)?;
+    let model = state.model();
+    let product = model
+        .product(&path_slug(&slug)?)
+        .ok_or(ApiError::NotFound)?;
+    let back = format!("/produits/{}", product.slug);
+    page(&ConfirmDelete {
+        layout: Layout::new(
+            "/produits",
+            &[
+                ("/produits", "Produits"),
+                (&back, &product.title),
+                ("", "Supprimer"),
+            ],
+        ),
+        what: format!(
+            "le produit « {} », ses phases et ses événements",
+            product.title
+        ),
+        action: format!("/produits/{}/supprimer", product.slug),
+        back,
+    })
+}
+
+/// `POST /produits/{slug}/supprimer`.
+pub async fn delete_product(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    ensure_writes_allowed(&state)?;
+    state
+        .store()
+        .delete_product(&path_slug(&slug)?)
+        .await
+        .map_err(ApiError::from)?;
+    state.refresh().await?;
+    Ok(Redirect::to("/produits").into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Members
+
+/// One mission row of the member form, with the errors on its cells.
+#[derive(Default)]
+struct MissionRow {
+    start: String,
+    end: String,
+    status: String,
+    employer: String,
+    products: String,
+    errors: [Option<String>; 5],
+}
+
+#[derive(Template)]
+#[template(path = "member_form.html")]
+struct MemberForm {
+    layout: Layout,
+    heading: String,
+    action: String,
+    creating: bool,
+    fields: Fields,
+    missions: Vec<MissionRow>,
+    errors: Errors,
+    domaines: [Domaine; 11],
+    statuses: [(&'static str, &'static str); 3],
+}
+
+impl MemberForm {
+    /// The errors as (element id, « field : message ») for the summary at the top.
+    fn summary(&self) -> Vec<(String, String)> {
+        self.errors
+            .iter()
+            .map(|(field, message)| (field_id(field), format!("{field} : {message}")))
+            .collect()
+    }
+
+    fn id(&self, name: &str) -> String {
+        field_id(name)
+    }
+
+    fn value(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+
+    fn error(&self, name: &str) -> Option<&String> {
+        self.errors.get(name)
+    }
+}
+
+const STATUSES: [(&str, &str); 3] = [
+    ("admin", "Agent public"),
+    ("independent", "Indépendant"),
+    ("service", "Prestataire"),
+];
+
+fn member_fields(member: &Member) -> (Fields, Vec<MissionRow>) {
+    let mut fields = Fields::new();
+    fields.insert("slug".into(), member.slug.to_string());
+    fields.insert("fullname".into(), member.fullname.clone());
+    fields.insert("role".into(), member.role.clone());
+    fields.insert("domaine".into(), member.domaine.label().to_owned());
+    fields.insert("competences".into(), member.competences.join(", "));
+    fields.insert("github".into(), member.github.clone().unwrap_or_default());
+    fields.insert("link".into(), member.link.clone().unwrap_or_default());
+    let missions = member
+        .missions
+        .iter()
+        .map(|m| MissionRow {
+            start: m.start.to_string(),
+            end: m.end.map(|d| d.to_string()).unwrap_or_default(),
+            status: m.status.as_str().to_owned(),
+            employer: m.employer.clone().unwrap_or_default(),
+            products: m
+                .products
+                .iter()
+                .map(Slug::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+            errors: Default::default(),
+        })
+        .collect();
+    (fields, missions)
+}
+
+const MISSION_KEYS: [&str; 5] = ["start", "end", "status", "employer", "products"];
+
+fn mission_rows_from(fields: &Fields) -> Vec<MissionRow> {
+    rows(fields, "missions", &MISSION_KEYS)
+        .into_iter()
+        .map(|row| {
+            let get = |key: &str| row.get(key).cloned().unwrap_or_default();
+            MissionRow {
+                start: get("start"),
+                end: get("end"),
+                status: get("status"),
+                employer: get("employer"),
+                products: get("products"),
+                errors: Default::default(),
+            }
+        })
+        .collect()
+}
+
+fn member_form(
+    existing: Option<&Member>,
+    fields: Fields,
+    mut missions: Vec<MissionRow>,
+    errors: Errors,
+) -> MemberForm {
+    let (heading, action) = match existing {
+        Some(member) => (
+            format!("Modifier « {} »", member.fullname),
+            format!("/membres/{}/modifier", member.slug),
+        ),
+        None => ("Nouveau membre".to_owned(), "/membres/nouveau".to_owned()),
+    };
+    missions.extend((0..EXTRA_ROWS).map(|_| MissionRow::default()));
+    for (index, row) in missions.iter_mut().enumerate() {
+        // Errors on a mission's products name the product's position within the list.
+        let mut cells = row_errors(&errors, "missions", MISSION_KEYS, index);
+        let product_error = errors
+            .iter()
+            .find(|(field, _)| field.starts_with(&format!("missions[{index}].products")))
+            .map(|(_, message)| message.clone());
+        cells[4] = cells[4].take().or(product_error);
+        row.errors = cells;
+    }
+    MemberForm {
+        layout: Layout::new("/membres", &[("/membres", "Membres"), ("", &heading)]),
+        heading,
+        action,
+        creating: existing.is_none(),
+        fields,
+        missions,
+        errors,
+        domaines: Domaine::ALL,
+        statuses: STATUSES,
+    }
+}
+
+fn checked_member(
+    state: &AppState,
+    fields: &Fields,
+    existing: Option<&Member>,
+) -> Result<Result<Member, Errors>, PageError> {
+    let mut record = match existing {
+        Some(member) => serde_json::to_value(member).map_err(ApiError::from)?,
+        None => json!({}),
+    };
+    let missions: Vec<Value> = rows(fields, "missions", &MISSION_KEYS)
+        .into_iter()
+        .map(|row| {
+            let get = |key: &str| row.get(key).cloned().unwrap_or_default();
+            let products: Vec<String> = get("products").split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
+            let end = Some(get("end")).filter(|e| !e.is_empty());
+            let employer = Some(get("employer")).filter(|e| !e.is_empty());
+            json!({"start": get("start"), "end": end, "status": get("status"), "employer": employer, "products": products})
+        })
+        .collect();
+    let form = json!({
+        "slug": existing.map_or_else(|| text(fields, "slug"), |m| m.slug.to_string()),
+        "fullname": text(fields, "fullname"),
+        "role": text(fields, "role"),
+        "domaine": text(fields, "domaine"),
+        "competences": list(fields, "competences"),
+        "github": optional(fields, "github"),
+        "link": optional(fields, "link"),
+        "missions": missions,
+    });
+    if let (Some(record), Some(form)) = (record.as_object_mut(), form.as_object()) {
+        record.extend(form.clone());
+    }
+    let member = match parse_record::<Member>(record) {
+        Ok(member) => member,
+        Err(error) => return Ok(Err(field_errors(error, true)?)),
+    };
+    match crate::api::members::validate(&state.model(), &member) {
+        Ok(()) => Ok(Ok(member)),
+        Err(error) => Ok(Err(field_errors(error, false)?)),
+    }
+}
+
+/// `GET /membres/nouveau`.
+pub async fn new_member(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+    ensure_writes_allowed(&state)?;
+    page(&member_form(
+        None,
+        Fields::new(),
+        Vec::new(),
+        Errors::default(),
+    ))
+}
+
+/// `POST /membres/nouveau`.
+pub async fn create_member(
+    State(state): State<AppState>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, PageError> {
+    ensure_writes_allowed(&state)?;
+    let member = match checked_member(&state, &fields, None)? {
+        Ok(member) => member,
+        Err(errors) => {
+            return rerender(member_form(
+                None,
+                fields.clone(),
+                mission_rows_from(&fields),
+                errors,
+            ));
+        }
+    };
+    match state.store().create_member(&member).await {
+        Ok(()) => {}
+        Err(pilote_store::StoreError::Conflict) => {
+            let errors = Errors(BTreeMap::from([(
+                "slug".to_owned(),
+                format!("le membre « {} » existe déjà", member.slug),
+            )]));
+            return rerender(member_form(
+                None,
+                fields.clone(),
+                mission_rows_from(&fields),
+                errors,
+            ));
+        }
+        Err(other) => return Err(ApiError::from(other).into()),
+    }
+    state.refresh().await?;
+    Ok(Redirect::to(&format!("/membres/{}", member.slug)).into_response())
+}
+
+/// `GET /membres/{slug}/modifier`.
+pub async fn edit_member(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
+    ensure_writes_allowed(&state)?;
+    let model = state.model();
+    let member = model.member(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
+    let (fields, missions) = member_fields(member);
+    page(&member_form(
+        Some(member),
+        fields,
+        missions,
+        Errors::default(),
+    ))
+}
+
+/// `POST /membres/{slug}/modifier`.
+pub async fn update_member(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, PageError> {
+    ensure_writes_allowed(&state)?;
+    let model = state.model();
+    let existing = model.member(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
+    let member = match checked_member(&state, &fields, Some(existing))? {
+        Ok(member) => member,
+        Err(errors) => {
+            return rerender(member_form(
+                Some(existing),
+                fields.clone(),
+                mission_rows_from(&fields),
+                errors,
+            ));
+        }
+    };
+    state
+        .store()
+        .update_member(&member)
+        .await
+        .map_err(ApiError::from)?;
+    state.refresh().await?;
+    Ok(Redirect::to(&format!("/membres/{}", member.slug)).into_response())
+}
+
+/// `GET /membres/{slug}/supprimer`: asks for confirmation.
+pub async fn confirm_delete_member(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
+    ensure_writes_allowed(&state)?;
+    let model = state.model();
+    let member = model.member(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
+    let back = format!("/membres/{}", member.slug);
+    page(&ConfirmDelete {
+        layout: Layout::new(
+            "/membres",
+            &[
+                ("/membres", "Membres"),
+                (&back, &member.fullname),
+                ("", "Supprimer"),
+            ],
+        ),
+        what: format!("le membre « {} » et ses missions", member.fullname),
+        action: format!("/membres/{}/supprimer", member.slug),
+        back,
+    })
+}
+
+/// `POST /membres/{slug}/supprimer`.
+pub async fn delete_member(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    ensure_writes_allowed(&state)?;
+    state
+        .store()
+        .delete_member(&path_slug(&slug)?)
+        .await
+        .map_err(ApiError::from)?;
+    state.refresh().await?;
+    Ok(Redirect::to("/membres").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_repeated_rows_and_skips_empty_ones() {
+        let fields: Fields = [
+            ("phases[0].name", "construction"),
+            ("phases[0].start", "2024-01-01"),
+            ("phases[1].name", ""),
+            ("phases[1].start", ""),
+            ("phases[2].name", "acceleration"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let rows = rows(&fields, "phases", &["name", "start", "end"]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1]["name"], "acceleration");
+    }
+}
