@@ -4,6 +4,11 @@
 //! Only the DSFR parts Pilote's pages use are bundled into one stylesheet, so pages stay
 //! light; the files the stylesheet refers to (fonts) are embedded under hashed names too.
 
+#![allow(
+    clippy::expect_used,
+    reason = "a build script fails by panicking, with the reason"
+)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -148,7 +153,10 @@ impl Assets {
 
 fn hashed_name(name: &str, bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let hash = digest.iter().take(5).fold(String::new(), |mut hash, byte| {
+        let _ = write!(hash, "{byte:02x}");
+        hash
+    });
     match name.split_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{name}.{hash}"),
@@ -181,7 +189,7 @@ fn rewrite_urls(css: &str, dir: &Path, assets: &mut Assets) -> String {
         } else {
             let file = dir.join(target.split(['?', '#']).next().unwrap_or(target));
             let name = assets.add_file(&file);
-            result.push_str(&format!("/static/{name}"));
+            let _ = write!(result, "/static/{name}");
         }
         rest = &after[end..];
     }

@@ -106,11 +106,6 @@ async fn openapi() -> Result<Response, ApiError> {
     Ok(json_response(Bytes::from(json)))
 }
 
-/// The answer to an unknown address.
-pub async fn not_found() -> ApiError {
-    ApiError::NotFound
-}
-
 /// A 200 response with a JSON body already rendered.
 pub(crate) fn json_response(bytes: Bytes) -> Response {
     let mut response = Response::new(Body::from(bytes));

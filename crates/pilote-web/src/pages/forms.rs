@@ -53,7 +53,8 @@ fn field_errors(error: ApiError, unreadable: bool) -> Result<Errors, PageError> 
         fields
             .into_iter()
             .map(|(field, message)| {
-                let is_date = field.ends_with(".start") || field.ends_with(".end");
+                let is_date = matches!(field.rsplit('.').next(), Some("start" | "end"))
+                    && field.contains('.');
                 let message = match (unreadable, is_date) {
                     (true, true) => "date invalide (attendu AAAA-MM-JJ)".to_owned(),
                     (true, false) if message.starts_with("unknown variant") => {
@@ -171,6 +172,7 @@ impl ProductForm {
             .collect()
     }
 
+    #[expect(clippy::unused_self, reason = "templates call it as `self.id(...)`")]
     fn id(&self, name: &str) -> String {
         field_id(name)
     }
@@ -549,6 +551,7 @@ impl MemberForm {
             .collect()
     }
 
+    #[expect(clippy::unused_self, reason = "templates call it as `self.id(...)`")]
     fn id(&self, name: &str) -> String {
         field_id(name)
     }

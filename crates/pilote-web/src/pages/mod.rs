@@ -147,6 +147,7 @@ impl Layout {
     }
 
     /// The same frame, offering the forms when the server accepts writes.
+    #[must_use]
     pub fn writable(mut self, state: &AppState) -> Self {
         self.writes = state.config().allow_anonymous_writes;
         self

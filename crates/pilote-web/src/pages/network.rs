@@ -37,13 +37,14 @@ struct PhaseGroup<'a> {
     products: Vec<&'a Product>,
 }
 
-fn by_phase<'a>(products: impl Iterator<Item = &'a Product> + Clone) -> Vec<PhaseGroup<'a>> {
+fn by_phase<'a>(products: &[&'a Product]) -> Vec<PhaseGroup<'a>> {
     PhaseName::ALL
         .iter()
         .map(|&phase| PhaseGroup {
             phase,
             products: products
-                .clone()
+                .iter()
+                .copied()
                 .filter(|p| p.current_phase().is_some_and(|c| c.name == phase))
                 .collect(),
         })
@@ -51,7 +52,7 @@ fn by_phase<'a>(products: impl Iterator<Item = &'a Product> + Clone) -> Vec<Phas
         .collect()
 }
 
-fn sorted_products<'a>(model: &'a ReadModel, keep: impl Fn(&Product) -> bool) -> Vec<&'a Product> {
+fn sorted_products(model: &ReadModel, keep: impl Fn(&Product) -> bool) -> Vec<&Product> {
     model
         .products_by_title()
         .map(|(p, _)| p)
@@ -122,7 +123,7 @@ pub async fn incubator(
         ),
         owner: incubator.owner.as_ref().and_then(|o| model.organisation(o)),
         description: to_safe_html(&incubator.description),
-        groups: by_phase(products.iter().copied()),
+        groups: by_phase(&products),
         teams: model
             .portfolio()
             .teams
@@ -202,7 +203,7 @@ pub async fn organisation(
                 ("", &organisation.name),
             ],
         ),
-        groups: by_phase(products.iter().copied()),
+        groups: by_phase(&products),
         incubators: model
             .portfolio()
             .incubators
