@@ -1,6 +1,8 @@
 //! The filters shared by the API and the pages: the same query string selects the same
 //! records in JSON, in a page and in a download.
 
+use std::collections::HashSet;
+
 use pilote_domain::portfolio::{PhaseName, Product};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -16,11 +18,11 @@ pub struct ProductFilters {
     pub phase: Option<String>,
     /// Incubator slug (main or co-incubating).
     pub incubator: Option<String>,
-    /// Sponsor organisation slug.
+    /// Sponsor organisation: its slug or acronym, or words of its name.
     pub sponsor: Option<String>,
-    /// Theme, ignoring case and accents.
+    /// Words of a theme, ignoring case and accents.
     pub thematique: Option<String>,
-    /// Kind of users, ignoring case and accents.
+    /// Words of a kind of users, ignoring case and accents.
     pub usertype: Option<String>,
     /// Words to find in the title, mission or slug, ignoring case and accents.
     pub q: Option<String>,
@@ -81,7 +83,7 @@ pub fn matching_products<'m>(
     model: &'m ReadModel,
     filters: &ProductFilters,
 ) -> Result<Vec<&'m Product>, ApiError> {
-    let matcher = Matcher::new(filters)?;
+    let matcher = Matcher::new(filters, model)?;
     let mut products: Vec<&Product> = model
         .products_by_title()
         .filter(|(product, text)| matcher.matches(product, text))
@@ -95,10 +97,28 @@ pub fn matching_products<'m>(
 struct Matcher {
     phase: Option<PhaseName>,
     incubator: Option<String>,
-    sponsor: Option<String>,
+    /// Slugs of the organisations the sponsor filter names.
+    sponsors: Option<HashSet<String>>,
     thematique: Option<String>,
     usertype: Option<String>,
     q: Option<String>,
+}
+
+/// The organisations a sponsor filter names: by slug or acronym, or by words of the name.
+fn sponsors_named(model: &ReadModel, wanted: &str) -> HashSet<String> {
+    model
+        .portfolio()
+        .organisations
+        .iter()
+        .filter(|o| {
+            pilote_search::fold(o.slug.as_str()) == wanted
+                || o.acronym
+                    .as_deref()
+                    .is_some_and(|a| pilote_search::fold(a) == wanted)
+                || pilote_search::matches(&pilote_search::fold(&o.name), wanted)
+        })
+        .map(|o| o.slug.to_string())
+        .collect()
 }
 
 fn folded(value: Option<&String>) -> Option<String> {
@@ -108,7 +128,7 @@ fn folded(value: Option<&String>) -> Option<String> {
 }
 
 impl Matcher {
-    fn new(filters: &ProductFilters) -> Result<Self, ApiError> {
+    fn new(filters: &ProductFilters, model: &ReadModel) -> Result<Self, ApiError> {
         let phase = filters
             .phase
             .as_deref()
@@ -120,7 +140,7 @@ impl Matcher {
         Ok(Self {
             phase,
             incubator: filters.incubator.clone().filter(|s| !s.is_empty()),
-            sponsor: filters.sponsor.clone().filter(|s| !s.is_empty()),
+            sponsors: folded(filters.sponsor.as_ref()).map(|wanted| sponsors_named(model, &wanted)),
             thematique: folded(filters.thematique.as_ref()),
             usertype: folded(filters.usertype.as_ref()),
             q: folded(filters.q.as_ref()),
@@ -128,8 +148,11 @@ impl Matcher {
     }
 
     fn matches(&self, product: &Product, text: &str) -> bool {
-        let any_folded =
-            |words: &[String], wanted: &str| words.iter().any(|w| pilote_search::fold(w) == wanted);
+        let any_folded = |words: &[String], wanted: &str| {
+            words
+                .iter()
+                .any(|w| pilote_search::fold(w).contains(wanted))
+        };
         self.phase
             .is_none_or(|phase| product.current_phase().is_some_and(|p| p.name == phase))
             && self.incubator.as_deref().is_none_or(|incubator| {
@@ -137,9 +160,9 @@ impl Matcher {
                     || product.incubators.iter().any(|i| i.as_str() == incubator)
             })
             && self
-                .sponsor
-                .as_deref()
-                .is_none_or(|sponsor| product.sponsors.iter().any(|s| s.as_str() == sponsor))
+                .sponsors
+                .as_ref()
+                .is_none_or(|wanted| product.sponsors.iter().any(|s| wanted.contains(s.as_str())))
             && self
                 .thematique
                 .as_deref()

@@ -11,7 +11,7 @@ use super::{Layout, PageError, page};
 use crate::AppState;
 
 /// Years shown in the chart, up to this one.
-const YEARS: i32 = 10;
+const YEARS: i32 = 6;
 
 #[derive(Template)]
 #[template(path = "home.html")]

@@ -154,6 +154,62 @@ impl Layout {
     }
 }
 
+/// Items per page of every list.
+pub const PAGE_SIZE: usize = 20;
+
+/// A link of a pagination.
+pub struct PageLink {
+    /// Page number, from 1.
+    pub number: usize,
+    /// Address.
+    pub href: String,
+    /// Whether it is the page shown.
+    pub current: bool,
+}
+
+/// The pagination under a list: first, last and nearby pages, previous and next.
+pub struct Pagination {
+    /// The links to pages.
+    pub pages: Vec<PageLink>,
+    /// The previous page, if any.
+    pub previous: Option<String>,
+    /// The next page, if any.
+    pub next: Option<String>,
+    /// The page shown.
+    pub current: usize,
+    /// The last page.
+    pub last: usize,
+}
+
+impl Pagination {
+    /// The pagination of `total` items at page `current`, for a list at `path` whose other
+    /// parameters are `query` (already encoded).
+    pub fn new(path: &str, query: &str, current: usize, total: usize) -> Self {
+        let link = |number: usize| {
+            if query.is_empty() {
+                format!("{path}?page={number}")
+            } else {
+                format!("{path}?{query}&page={number}")
+            }
+        };
+        let last = total.div_ceil(PAGE_SIZE).max(1);
+        Self {
+            pages: (1..=last)
+                .filter(|n| *n == 1 || *n == last || n.abs_diff(current) <= 2)
+                .map(|number| PageLink {
+                    number,
+                    href: link(number),
+                    current: number == current,
+                })
+                .collect(),
+            previous: (current > 1).then(|| link(current - 1)),
+            next: (current < last).then(|| link(current + 1)),
+            current,
+            last,
+        }
+    }
+}
+
 /// A page that could not be shown: rendered in the layout, never with internal details.
 pub struct PageError(ApiError);
 

@@ -8,7 +8,7 @@ use pilote_domain::portfolio::{
 };
 
 use super::markdown::to_safe_html;
-use super::{Layout, PageError, page};
+use super::{Layout, PAGE_SIZE, PageError, Pagination, page};
 use crate::api::extract::parse_query;
 use crate::api::{Page, Paging, path_slug};
 use crate::read_model::ReadModel;
@@ -23,6 +23,36 @@ struct TablePage {
     intro: String,
     columns: Vec<&'static str>,
     rows: Vec<TableRow>,
+    pagination: Pagination,
+}
+
+impl TablePage {
+    /// One page of `rows` sorted by name, for the list at `path`.
+    fn new(
+        layout: Layout,
+        (title, path): (&'static str, &str),
+        intro: String,
+        columns: Vec<&'static str>,
+        mut rows: Vec<TableRow>,
+        paging: Paging,
+    ) -> Result<Self, PageError> {
+        rows.sort_by_cached_key(|row| pilote_search::fold(&row.name));
+        let found = Page::of(
+            rows.into_iter(),
+            Paging {
+                page_size: Some(PAGE_SIZE),
+                ..paging
+            },
+        )?;
+        Ok(Self {
+            layout,
+            title,
+            intro,
+            columns,
+            pagination: Pagination::new(path, "", found.page, found.total),
+            rows: found.data,
+        })
+    }
 }
 
 struct TableRow {
@@ -61,9 +91,13 @@ fn sorted_products(model: &ReadModel, keep: impl Fn(&Product) -> bool) -> Vec<&P
 }
 
 /// `GET /incubateurs`.
-pub async fn incubators(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn incubators(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Html<String>, PageError> {
+    let paging: Paging = parse_query(uri.query())?;
     let model = state.model();
-    let mut rows: Vec<TableRow> = model
+    let rows: Vec<TableRow> = model
         .portfolio()
         .incubators
         .iter()
@@ -81,17 +115,18 @@ pub async fn incubators(State(state): State<AppState>) -> Result<Html<String>, P
             }
         })
         .collect();
-    rows.sort_by_cached_key(|row| pilote_search::fold(&row.name));
-    page(&TablePage {
-        layout: Layout::new("/incubateurs", &[("", "Incubateurs")]),
-        title: "Incubateurs",
-        intro: format!(
-            "{} incubateurs accompagnent les produits du réseau.",
-            rows.len()
-        ),
-        columns: vec!["Incubateur", "Produits"],
+    let intro = format!(
+        "{} incubateurs accompagnent les produits du réseau.",
+        rows.len()
+    );
+    page(&TablePage::new(
+        Layout::new("/incubateurs", &[("", "Incubateurs")]),
+        ("Incubateurs", "/incubateurs"),
+        intro,
+        vec!["Incubateur", "Produits"],
         rows,
-    })
+        paging,
+    )?)
 }
 
 #[derive(Template)]
@@ -135,9 +170,13 @@ pub async fn incubator(
 }
 
 /// `GET /organisations`.
-pub async fn organisations(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn organisations(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Html<String>, PageError> {
+    let paging: Paging = parse_query(uri.query())?;
     let model = state.model();
-    let mut rows: Vec<TableRow> = model
+    let rows: Vec<TableRow> = model
         .portfolio()
         .organisations
         .iter()
@@ -159,22 +198,23 @@ pub async fn organisations(State(state): State<AppState>) -> Result<Html<String>
             }
         })
         .collect();
-    rows.sort_by_cached_key(|row| pilote_search::fold(&row.name));
-    page(&TablePage {
-        layout: Layout::new("/organisations", &[("", "Organisations")]),
-        title: "Organisations",
-        intro: format!(
-            "{} organisations publiques sponsorisent ou portent les produits.",
-            rows.len()
-        ),
-        columns: vec![
+    let intro = format!(
+        "{} organisations publiques sponsorisent ou portent les produits.",
+        rows.len()
+    );
+    page(&TablePage::new(
+        Layout::new("/organisations", &[("", "Organisations")]),
+        ("Organisations", "/organisations"),
+        intro,
+        vec![
             "Organisation",
             "Sigle",
             "Domaine ministériel",
             "Produits sponsorisés",
         ],
         rows,
-    })
+        paging,
+    )?)
 }
 
 #[derive(Template)]
@@ -218,6 +258,7 @@ pub async fn organisation(
 #[derive(Debug, Default, serde::Deserialize)]
 struct MemberFilters {
     domaine: Option<String>,
+    product: Option<String>,
     active: Option<String>,
     q: Option<String>,
 }
@@ -237,10 +278,8 @@ struct MembersPage<'a> {
     domaines: Vec<Choice>,
     active_only: bool,
     q: String,
-    previous: Option<String>,
-    next: Option<String>,
-    page: usize,
-    last: usize,
+    product: String,
+    pagination: Pagination,
 }
 
 /// `GET /membres`.
@@ -261,6 +300,7 @@ pub async fn members(
         .map(|d| Domaine::parse(d).map_err(|e| ApiError::field("domaine", e.to_string())))
         .transpose()?;
     let active_only = filters.active.as_deref() == Some("true");
+    let product = filters.product.as_deref().filter(|p| !p.is_empty());
     let q = filters
         .q
         .as_deref()
@@ -271,6 +311,12 @@ pub async fn members(
     let matching = model.members_by_name().filter(|(m, name)| {
         domaine.is_none_or(|d| m.domaine == d)
             && (!active_only || m.is_active_on(today))
+            && product.is_none_or(|p| {
+                m.missions
+                    .iter()
+                    .flat_map(|mission| &mission.products)
+                    .any(|s| s.as_str() == p)
+            })
             && q.as_deref().is_none_or(|q| pilote_search::matches(name, q))
     });
     let found = Page::of(matching.map(|(m, _)| m), paging)?;
@@ -281,17 +327,13 @@ pub async fn members(
     if active_only {
         query.append_pair("active", "true");
     }
+    if let Some(product) = product {
+        query.append_pair("product", product);
+    }
     if let Some(q) = filters.q.as_deref().filter(|q| !q.is_empty()) {
         query.append_pair("q", q);
     }
     let base = query.finish();
-    let link = |n: usize| {
-        format!(
-            "/membres?{base}{}page={n}",
-            if base.is_empty() { "" } else { "&" }
-        )
-    };
-    let last = found.total.div_ceil(20).max(1);
     page(&MembersPage {
         layout: Layout::new("/membres", &[("", "Membres")]).writable(&state),
         total: found.total,
@@ -305,10 +347,8 @@ pub async fn members(
             .collect(),
         active_only,
         q: filters.q.clone().unwrap_or_default(),
-        previous: (found.page > 1).then(|| link(found.page - 1)),
-        next: (found.page < last).then(|| link(found.page + 1)),
-        page: found.page,
-        last,
+        product: product.unwrap_or_default().to_owned(),
+        pagination: Pagination::new("/membres", &base, found.page, found.total),
         members: found.data,
     })
 }
@@ -377,9 +417,13 @@ pub async fn member(
 }
 
 /// `GET /equipes`.
-pub async fn teams(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn teams(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Html<String>, PageError> {
+    let paging: Paging = parse_query(uri.query())?;
     let model = state.model();
-    let mut rows: Vec<TableRow> = model
+    let rows: Vec<TableRow> = model
         .portfolio()
         .teams
         .iter()
@@ -393,17 +437,18 @@ pub async fn teams(State(state): State<AppState>) -> Result<Html<String>, PageEr
             ],
         })
         .collect();
-    rows.sort_by_cached_key(|row| pilote_search::fold(&row.name));
-    page(&TablePage {
-        layout: Layout::new("/equipes", &[("", "Équipes")]),
-        title: "Équipes",
-        intro: format!(
-            "{} équipes animent les incubateurs et leurs programmes.",
-            rows.len()
-        ),
-        columns: vec!["Équipe", "Incubateur"],
+    let intro = format!(
+        "{} équipes animent les incubateurs et leurs programmes.",
+        rows.len()
+    );
+    page(&TablePage::new(
+        Layout::new("/equipes", &[("", "Équipes")]),
+        ("Équipes", "/equipes"),
+        intro,
+        vec!["Équipe", "Incubateur"],
         rows,
-    })
+        paging,
+    )?)
 }
 
 #[derive(Template)]

@@ -1,7 +1,5 @@
 //! The products: the filterable list, its downloads, and a product's page.
 
-use std::collections::BTreeSet;
-
 use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::header;
@@ -9,15 +7,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use pilote_domain::portfolio::{PhaseName, Product};
 
 use super::markdown::to_safe_html;
-use super::{Layout, PageError, page};
+use super::{Layout, PAGE_SIZE, PageError, Pagination, page};
 use crate::api::extract::parse_query;
 use crate::api::{Page, Paging, path_slug};
 use crate::query::{ProductFilters, ProductSort, matching_products};
 use crate::read_model::ReadModel;
 use crate::{ApiError, AppState};
-
-/// Items per page of a list.
-const PAGE_SIZE: usize = 20;
 
 /// One row of the products table.
 struct Row<'a> {
@@ -48,13 +43,6 @@ fn choices(
         .collect()
 }
 
-/// A link of the pagination.
-struct PageLink {
-    number: usize,
-    href: String,
-    current: bool,
-}
-
 #[derive(Template)]
 #[template(path = "products.html")]
 struct ProductsPage<'a> {
@@ -63,14 +51,12 @@ struct ProductsPage<'a> {
     total: usize,
     phases: Vec<Choice>,
     incubators: Vec<Choice>,
-    sponsors: Vec<Choice>,
-    thematiques: Vec<Choice>,
-    usertypes: Vec<Choice>,
     sorts: Vec<Choice>,
     q: String,
-    pages: Vec<PageLink>,
-    previous: Option<String>,
-    next: Option<String>,
+    sponsor: String,
+    thematique: String,
+    usertype: String,
+    pagination: Pagination,
     filters_query: String,
 }
 
@@ -94,13 +80,6 @@ fn filters_query(filters: &ProductFilters) -> String {
         query.append_pair("sort", sort.as_str());
     }
     query.finish()
-}
-
-fn distinct<'a>(products: impl Iterator<Item = &'a String>) -> Vec<(String, String)> {
-    let set: BTreeSet<&String> = products.collect();
-    set.into_iter()
-        .map(|value| (value.clone(), value.clone()))
-        .collect()
 }
 
 fn incubator_title(model: &ReadModel, product: &Product) -> String {
@@ -144,42 +123,14 @@ pub async fn list(
                 .join(", "),
         })
         .collect();
-    let sponsored: BTreeSet<&pilote_domain::Slug> = portfolio
-        .products
-        .iter()
-        .flat_map(|p| &p.sponsors)
-        .collect();
     let mut incubators: Vec<(String, String)> = portfolio
         .incubators
         .iter()
         .map(|i| (i.slug.to_string(), i.title.clone()))
         .collect();
     incubators.sort_by_cached_key(|(_, title)| pilote_search::fold(title));
-    let mut sponsors: Vec<(String, String)> = portfolio
-        .organisations
-        .iter()
-        .filter(|o| sponsored.contains(&o.slug))
-        .map(|o| (o.slug.to_string(), o.name.clone()))
-        .collect();
-    sponsors.sort_by_cached_key(|(_, name)| pilote_search::fold(name));
     let base = filters_query(&filters);
-    let link = |number: usize| {
-        if base.is_empty() {
-            format!("/produits?page={number}")
-        } else {
-            format!("/produits?{base}&page={number}")
-        }
-    };
-    let last = page_of.total.div_ceil(PAGE_SIZE).max(1);
-    let current = page_of.page;
-    let pages = (1..=last)
-        .filter(|n| *n == 1 || *n == last || n.abs_diff(current) <= 2)
-        .map(|number| PageLink {
-            number,
-            href: link(number),
-            current: number == current,
-        })
-        .collect();
+    let pagination = Pagination::new("/produits", &base, page_of.page, page_of.total);
     let sort = filters.sort.unwrap_or_default();
     let mut layout = Layout::new("/produits", &[("/produits", "Produits")]).writable(&state);
     layout.query = filters.q.clone().unwrap_or_default();
@@ -194,15 +145,6 @@ pub async fn list(
             filters.phase.as_ref(),
         ),
         incubators: choices(incubators, filters.incubator.as_ref()),
-        sponsors: choices(sponsors, filters.sponsor.as_ref()),
-        thematiques: choices(
-            distinct(portfolio.products.iter().flat_map(|p| &p.thematiques)),
-            filters.thematique.as_ref(),
-        ),
-        usertypes: choices(
-            distinct(portfolio.products.iter().flat_map(|p| &p.usertypes)),
-            filters.usertype.as_ref(),
-        ),
         sorts: ProductSort::ALL
             .iter()
             .map(|s| Choice {
@@ -212,9 +154,10 @@ pub async fn list(
             })
             .collect(),
         q: filters.q.clone().unwrap_or_default(),
-        pages,
-        previous: (current > 1).then(|| link(current - 1)),
-        next: (current < last).then(|| link(current + 1)),
+        sponsor: filters.sponsor.clone().unwrap_or_default(),
+        thematique: filters.thematique.clone().unwrap_or_default(),
+        usertype: filters.usertype.clone().unwrap_or_default(),
+        pagination,
         filters_query: base,
     })
 }
@@ -323,6 +266,7 @@ struct ProductPage<'a> {
     incubator: String,
     sponsors: Vec<(String, String)>,
     team: Vec<TeamMember<'a>>,
+    former_members: usize,
 }
 
 /// `GET /produits/{slug}`.
@@ -354,7 +298,9 @@ pub async fn show(
                 .any(|mission| mission.products.contains(&slug) && mission.covers(today)),
         })
         .collect();
-    team.sort_by_key(|m| !m.active);
+    // The page shows the current team; former members are counted and listed elsewhere.
+    let former_members = team.iter().filter(|m| !m.active).count();
+    team.retain(|m| m.active);
     let sponsors = product
         .sponsors
         .iter()
@@ -378,6 +324,7 @@ pub async fn show(
         incubator: incubator_title(&model, product),
         sponsors,
         team,
+        former_members,
         product,
     })
 }
