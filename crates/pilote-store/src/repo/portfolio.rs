@@ -38,21 +38,11 @@ async fn bump_revision(tx: &mut Tx<'_>) -> Result<()> {
 
 pub(crate) async fn apply(pool: &Pool, changes: &PortfolioChanges) -> Result<()> {
     let mut tx = pool.begin().await?;
-    for organisation in &changes.organisations {
-        save_organisation(&mut tx, organisation).await?;
-    }
-    for incubator in &changes.incubators {
-        save_incubator(&mut tx, incubator).await?;
-    }
-    for team in &changes.teams {
-        save_team(&mut tx, team).await?;
-    }
-    for product in &changes.products {
-        save_product(&mut tx, product, WriteMode::Replace).await?;
-    }
-    for member in &changes.members {
-        save_member(&mut tx, member, WriteMode::Replace).await?;
-    }
+    save_organisations(&mut tx, &changes.organisations).await?;
+    save_incubators(&mut tx, &changes.incubators).await?;
+    save_teams(&mut tx, &changes.teams).await?;
+    save_products(&mut tx, &changes.products, WriteMode::Replace).await?;
+    save_members(&mut tx, &changes.members, WriteMode::Replace).await?;
     bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(())
@@ -60,7 +50,7 @@ pub(crate) async fn apply(pool: &Pool, changes: &PortfolioChanges) -> Result<()>
 
 pub(crate) async fn write_product(pool: &Pool, product: &Product, mode: WriteMode) -> Result<()> {
     let mut tx = pool.begin().await?;
-    save_product(&mut tx, product, mode).await?;
+    save_products(&mut tx, std::slice::from_ref(product), mode).await?;
     bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(())
@@ -68,7 +58,7 @@ pub(crate) async fn write_product(pool: &Pool, product: &Product, mode: WriteMod
 
 pub(crate) async fn write_member(pool: &Pool, member: &Member, mode: WriteMode) -> Result<()> {
     let mut tx = pool.begin().await?;
-    save_member(&mut tx, member, mode).await?;
+    save_members(&mut tx, std::slice::from_ref(member), mode).await?;
     bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(())
@@ -77,8 +67,7 @@ pub(crate) async fn write_member(pool: &Pool, member: &Member, mode: WriteMode) 
 /// Deletes one record of `table` (`products` or `members`; never user input).
 pub(crate) async fn delete(pool: &Pool, table: &'static str, slug: &Slug) -> Result<()> {
     let mut tx = pool.begin().await?;
-    let removed = remove(&mut tx, table, slug).await?;
-    if !removed {
+    if remove(&mut tx, table, std::slice::from_ref(slug)).await? == 0 {
         return Err(StoreError::NotFound);
     }
     bump_revision(&mut tx).await?;
@@ -86,222 +75,307 @@ pub(crate) async fn delete(pool: &Pool, table: &'static str, slug: &Slug) -> Res
     Ok(())
 }
 
-/// Removes a record and, by cascade, its children; says whether it existed.
-async fn remove(tx: &mut Tx<'_>, table: &'static str, slug: &Slug) -> Result<bool> {
-    let sql = format!("DELETE FROM {table} WHERE slug = $1");
-    let done = sqlx::query(&sql)
-        .bind(slug.as_str())
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected() > 0)
+/// Most bound values in one statement: under SQLite's 32,766 and PostgreSQL's 65,535.
+const MAX_BINDS: usize = 30_000;
+
+type Row<'q, 'a> = sqlx::query_builder::Separated<'q, 'a, Db, &'static str>;
+
+/// Inserts rows with as few statements as the bind limit allows; `head` is
+/// `INSERT INTO table (columns) ` and `bind` pushes one row's `columns` values.
+async fn insert<'a, T>(
+    tx: &mut Tx<'_>,
+    head: &str,
+    columns: usize,
+    rows: &'a [T],
+    mut bind: impl FnMut(&mut Row<'_, 'a>, &'a T),
+) -> Result<()> {
+    for chunk in rows.chunks(MAX_BINDS / columns) {
+        let mut builder = sqlx::QueryBuilder::<Db>::new(head);
+        builder.push_values(chunk, |mut row, item| bind(&mut row, item));
+        builder.build().execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
-/// Clears the way for writing a record according to the mode.
-async fn prepare(tx: &mut Tx<'_>, table: &'static str, slug: &Slug, mode: WriteMode) -> Result<()> {
+/// Removes records by slug and, by cascade, their children; returns how many existed.
+async fn remove(tx: &mut Tx<'_>, table: &'static str, slugs: &[Slug]) -> Result<u64> {
+    let mut removed = 0;
+    for chunk in slugs.chunks(MAX_BINDS) {
+        let mut builder =
+            sqlx::QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE slug IN ("));
+        let mut list = builder.separated(", ");
+        for slug in chunk {
+            list.push_bind(slug.as_str());
+        }
+        builder.push(")");
+        removed += builder.build().execute(&mut **tx).await?.rows_affected();
+    }
+    Ok(removed)
+}
+
+/// Clears the way for writing records according to the mode.
+async fn prepare(
+    tx: &mut Tx<'_>,
+    table: &'static str,
+    slugs: &[Slug],
+    mode: WriteMode,
+) -> Result<()> {
     match mode {
         // A taken slug makes the insert fail with a unique violation: a conflict.
         WriteMode::Create => Ok(()),
         WriteMode::Update => {
-            if remove(tx, table, slug).await? {
+            let removed = remove(tx, table, slugs).await?;
+            if usize::try_from(removed).is_ok_and(|n| n == slugs.len()) {
                 Ok(())
             } else {
                 Err(StoreError::NotFound)
             }
         }
-        WriteMode::Replace => remove(tx, table, slug).await.map(|_| ()),
+        WriteMode::Replace => remove(tx, table, slugs).await.map(|_| ()),
     }
 }
 
-async fn save_organisation(tx: &mut Tx<'_>, organisation: &Organisation) -> Result<()> {
-    remove(tx, "organisations", &organisation.slug).await?;
-    sqlx::query(
-        "INSERT INTO organisations (slug, name, acronym, kind, ministerial_domain, extra)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(organisation.slug.as_str())
-    .bind(&organisation.name)
-    .bind(&organisation.acronym)
-    .bind(&organisation.kind)
-    .bind(&organisation.ministerial_domain)
-    .bind(json::encode(&organisation.extra))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+fn slugs<T>(records: &[T], slug: impl Fn(&T) -> &Slug) -> Vec<Slug> {
+    records.iter().map(|record| slug(record).clone()).collect()
 }
 
-async fn save_incubator(tx: &mut Tx<'_>, incubator: &Incubator) -> Result<()> {
-    remove(tx, "incubators", &incubator.slug).await?;
-    sqlx::query(
+async fn save_organisations(tx: &mut Tx<'_>, organisations: &[Organisation]) -> Result<()> {
+    remove(tx, "organisations", &slugs(organisations, |o| &o.slug)).await?;
+    insert(
+        tx,
+        "INSERT INTO organisations (slug, name, acronym, kind, ministerial_domain, extra) ",
+        6,
+        organisations,
+        |row, organisation| {
+            row.push_bind(organisation.slug.as_str())
+                .push_bind(&organisation.name)
+                .push_bind(&organisation.acronym)
+                .push_bind(&organisation.kind)
+                .push_bind(&organisation.ministerial_domain)
+                .push_bind(json::encode(&organisation.extra));
+        },
+    )
+    .await
+}
+
+async fn save_incubators(tx: &mut Tx<'_>, incubators: &[Incubator]) -> Result<()> {
+    remove(tx, "incubators", &slugs(incubators, |i| &i.slug)).await?;
+    insert(
+        tx,
         "INSERT INTO incubators (slug, title, owner, contact, website, github, address,
-             short_description, highlighted_products, description, extra)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             short_description, highlighted_products, description, extra) ",
+        11,
+        incubators,
+        |row, incubator| {
+            row.push_bind(incubator.slug.as_str())
+                .push_bind(&incubator.title)
+                .push_bind(incubator.owner.as_ref().map(Slug::as_str))
+                .push_bind(&incubator.contact)
+                .push_bind(&incubator.website)
+                .push_bind(&incubator.github)
+                .push_bind(&incubator.address)
+                .push_bind(&incubator.short_description)
+                .push_bind(json::encode(&incubator.highlighted_products))
+                .push_bind(&incubator.description)
+                .push_bind(json::encode(&incubator.extra));
+        },
     )
-    .bind(incubator.slug.as_str())
-    .bind(&incubator.title)
-    .bind(incubator.owner.as_ref().map(Slug::as_str))
-    .bind(&incubator.contact)
-    .bind(&incubator.website)
-    .bind(&incubator.github)
-    .bind(&incubator.address)
-    .bind(&incubator.short_description)
-    .bind(json::encode(&incubator.highlighted_products))
-    .bind(&incubator.description)
-    .bind(json::encode(&incubator.extra))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await
 }
 
-async fn save_team(tx: &mut Tx<'_>, team: &Team) -> Result<()> {
-    remove(tx, "teams", &team.slug).await?;
-    sqlx::query("INSERT INTO teams (slug, name, mission, incubator) VALUES ($1, $2, $3, $4)")
-        .bind(team.slug.as_str())
-        .bind(&team.name)
-        .bind(&team.mission)
-        .bind(team.incubator.as_str())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-async fn save_product(tx: &mut Tx<'_>, product: &Product, mode: WriteMode) -> Result<()> {
-    prepare(tx, "products", &product.slug, mode).await?;
-    let slug = product.slug.as_str();
-    sqlx::query(
-        "INSERT INTO products (slug, title, mission, description, incubator, usertypes,
-             thematiques, techno, link, repository, contact, stats_url, impact_url, budget_url,
-             dashlord_url, accessibility_status, analyse_risques, mon_service_securise,
-             fast_promotion, fast_amount_cents, extra, data_quality)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-             $18, $19, $20, $21, $22)",
+async fn save_teams(tx: &mut Tx<'_>, teams: &[Team]) -> Result<()> {
+    remove(tx, "teams", &slugs(teams, |t| &t.slug)).await?;
+    insert(
+        tx,
+        "INSERT INTO teams (slug, name, mission, incubator) ",
+        4,
+        teams,
+        |row, team| {
+            row.push_bind(team.slug.as_str())
+                .push_bind(&team.name)
+                .push_bind(&team.mission)
+                .push_bind(team.incubator.as_str());
+        },
     )
-    .bind(slug)
-    .bind(&product.title)
-    .bind(&product.mission)
-    .bind(&product.description)
-    .bind(product.incubator.as_str())
-    .bind(json::encode(&product.usertypes))
-    .bind(json::encode(&product.thematiques))
-    .bind(json::encode(&product.techno))
-    .bind(&product.link)
-    .bind(&product.repository)
-    .bind(&product.contact)
-    .bind(&product.stats_url)
-    .bind(&product.impact_url)
-    .bind(&product.budget_url)
-    .bind(&product.dashlord_url)
-    .bind(&product.accessibility_status)
-    .bind(product.analyse_risques)
-    .bind(product.mon_service_securise)
-    .bind(product.fast.as_ref().map(|fast| i32::from(fast.promotion)))
-    .bind(product.fast.as_ref().map(|fast| fast.amount.cents()))
-    .bind(json::encode(&product.extra))
-    .bind(json::encode(&product.data_quality))
-    .execute(&mut **tx)
-    .await?;
-    for (position, phase) in (0i32..).zip(&product.phases) {
-        sqlx::query(
-            "INSERT INTO product_phases (product, position, name, source_name, start, \"end\", comment)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(slug)
-        .bind(position)
-        .bind(phase.name.as_str())
-        .bind(&phase.source_name)
-        .bind(phase.start)
-        .bind(phase.end)
-        .bind(&phase.comment)
-        .execute(&mut **tx)
-        .await?;
-    }
-    for (position, event) in (0i32..).zip(&product.events) {
-        sqlx::query(
-            "INSERT INTO product_events (product, position, name, date, comment)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(slug)
-        .bind(position)
-        .bind(&event.name)
-        .bind(event.date)
-        .bind(&event.comment)
-        .execute(&mut **tx)
-        .await?;
-    }
-    let links = [
-        (SPONSOR, &product.sponsors),
-        (INCUBATOR, &product.incubators),
-    ];
-    for (role, targets) in links {
-        for (position, target) in (0i32..).zip(targets) {
-            sqlx::query(
-                "INSERT INTO product_links (product, role, position, target) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(slug)
-            .bind(role)
-            .bind(position)
-            .bind(target.as_str())
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
-    Ok(())
+    .await
 }
 
 /// Roles of `product_links`.
 const SPONSOR: &str = "sponsor";
 const INCUBATOR: &str = "incubator";
 
-async fn save_member(tx: &mut Tx<'_>, member: &Member, mode: WriteMode) -> Result<()> {
-    prepare(tx, "members", &member.slug, mode).await?;
-    let slug = member.slug.as_str();
-    sqlx::query(
-        "INSERT INTO members (slug, fullname, role, domaine, competences, github, link,
-             member_type, previously, badges, teams, bio, extra, data_quality)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+/// The children of records, flattened with their parent's slug and their position.
+fn children<'a, T, C: 'a>(
+    records: &'a [T],
+    slug: impl Fn(&'a T) -> &'a Slug,
+    items: impl Fn(&'a T) -> &'a [C],
+) -> Vec<(&'a str, i32, &'a C)> {
+    records
+        .iter()
+        .flat_map(|record| {
+            let parent = slug(record).as_str();
+            (0i32..)
+                .zip(items(record))
+                .map(move |(position, item)| (parent, position, item))
+        })
+        .collect()
+}
+
+async fn save_products(tx: &mut Tx<'_>, products: &[Product], mode: WriteMode) -> Result<()> {
+    prepare(tx, "products", &slugs(products, |p| &p.slug), mode).await?;
+    insert(
+        tx,
+        "INSERT INTO products (slug, title, mission, description, incubator, usertypes,
+             thematiques, techno, link, repository, contact, stats_url, impact_url, budget_url,
+             dashlord_url, accessibility_status, analyse_risques, mon_service_securise,
+             fast_promotion, fast_amount_cents, extra, data_quality) ",
+        22,
+        products,
+        |row, product| {
+            row.push_bind(product.slug.as_str())
+                .push_bind(&product.title)
+                .push_bind(&product.mission)
+                .push_bind(&product.description)
+                .push_bind(product.incubator.as_str())
+                .push_bind(json::encode(&product.usertypes))
+                .push_bind(json::encode(&product.thematiques))
+                .push_bind(json::encode(&product.techno))
+                .push_bind(&product.link)
+                .push_bind(&product.repository)
+                .push_bind(&product.contact)
+                .push_bind(&product.stats_url)
+                .push_bind(&product.impact_url)
+                .push_bind(&product.budget_url)
+                .push_bind(&product.dashlord_url)
+                .push_bind(&product.accessibility_status)
+                .push_bind(product.analyse_risques)
+                .push_bind(product.mon_service_securise)
+                .push_bind(product.fast.as_ref().map(|fast| i32::from(fast.promotion)))
+                .push_bind(product.fast.as_ref().map(|fast| fast.amount.cents()))
+                .push_bind(json::encode(&product.extra))
+                .push_bind(json::encode(&product.data_quality));
+        },
     )
-    .bind(slug)
-    .bind(&member.fullname)
-    .bind(&member.role)
-    .bind(member.domaine.label())
-    .bind(json::encode(&member.competences))
-    .bind(&member.github)
-    .bind(&member.link)
-    .bind(&member.member_type)
-    .bind(json::encode(&member.previously))
-    .bind(json::encode(&member.badges))
-    .bind(json::encode(&member.teams))
-    .bind(&member.bio)
-    .bind(json::encode(&member.extra))
-    .bind(json::encode(&member.data_quality))
-    .execute(&mut **tx)
     .await?;
-    for (position, mission) in (0i32..).zip(&member.missions) {
-        sqlx::query(
-            "INSERT INTO missions (member, position, start, \"end\", status, employer)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+    let phases = children(products, |p| &p.slug, |p| &p.phases);
+    insert(
+        tx,
+        "INSERT INTO product_phases (product, position, name, source_name, start, \"end\", comment) ",
+        7,
+        &phases,
+        |row, (product, position, phase)| {
+            row.push_bind(*product)
+                .push_bind(*position)
+                .push_bind(phase.name.as_str())
+                .push_bind(&phase.source_name)
+                .push_bind(phase.start)
+                .push_bind(phase.end)
+                .push_bind(&phase.comment);
+        },
+    )
+    .await?;
+    let events = children(products, |p| &p.slug, |p| &p.events);
+    insert(
+        tx,
+        "INSERT INTO product_events (product, position, name, date, comment) ",
+        5,
+        &events,
+        |row, (product, position, event)| {
+            row.push_bind(*product)
+                .push_bind(*position)
+                .push_bind(&event.name)
+                .push_bind(event.date)
+                .push_bind(&event.comment);
+        },
+    )
+    .await?;
+    for (role, targets) in [
+        (SPONSOR, children(products, |p| &p.slug, |p| &p.sponsors)),
+        (
+            INCUBATOR,
+            children(products, |p| &p.slug, |p| &p.incubators),
+        ),
+    ] {
+        insert(
+            tx,
+            "INSERT INTO product_links (product, role, position, target) ",
+            4,
+            &targets,
+            |row, (product, position, target)| {
+                row.push_bind(*product)
+                    .push_bind(role)
+                    .push_bind(*position)
+                    .push_bind(target.as_str());
+            },
         )
-        .bind(slug)
-        .bind(position)
-        .bind(mission.start)
-        .bind(mission.end)
-        .bind(mission.status.as_str())
-        .bind(&mission.employer)
-        .execute(&mut **tx)
         .await?;
-        for (index, product) in (0i32..).zip(&mission.products) {
-            sqlx::query(
-                "INSERT INTO mission_products (member, mission, position, product)
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(slug)
-            .bind(position)
-            .bind(index)
-            .bind(product.as_str())
-            .execute(&mut **tx)
-            .await?;
-        }
     }
     Ok(())
+}
+
+async fn save_members(tx: &mut Tx<'_>, members: &[Member], mode: WriteMode) -> Result<()> {
+    prepare(tx, "members", &slugs(members, |m| &m.slug), mode).await?;
+    insert(
+        tx,
+        "INSERT INTO members (slug, fullname, role, domaine, competences, github, link,
+             member_type, previously, badges, teams, bio, extra, data_quality) ",
+        14,
+        members,
+        |row, member| {
+            row.push_bind(member.slug.as_str())
+                .push_bind(&member.fullname)
+                .push_bind(&member.role)
+                .push_bind(member.domaine.label())
+                .push_bind(json::encode(&member.competences))
+                .push_bind(&member.github)
+                .push_bind(&member.link)
+                .push_bind(&member.member_type)
+                .push_bind(json::encode(&member.previously))
+                .push_bind(json::encode(&member.badges))
+                .push_bind(json::encode(&member.teams))
+                .push_bind(&member.bio)
+                .push_bind(json::encode(&member.extra))
+                .push_bind(json::encode(&member.data_quality));
+        },
+    )
+    .await?;
+    let missions = children(members, |m| &m.slug, |m| &m.missions);
+    insert(
+        tx,
+        "INSERT INTO missions (member, position, start, \"end\", status, employer) ",
+        6,
+        &missions,
+        |row, (member, position, mission)| {
+            row.push_bind(*member)
+                .push_bind(*position)
+                .push_bind(mission.start)
+                .push_bind(mission.end)
+                .push_bind(mission.status.as_str())
+                .push_bind(&mission.employer);
+        },
+    )
+    .await?;
+    let products: Vec<(&str, i32, i32, &Slug)> = missions
+        .iter()
+        .flat_map(|(member, mission, m)| {
+            (0i32..)
+                .zip(&m.products)
+                .map(move |(position, product)| (*member, *mission, position, product))
+        })
+        .collect();
+    insert(
+        tx,
+        "INSERT INTO mission_products (member, mission, position, product) ",
+        4,
+        &products,
+        |row, (member, mission, position, product)| {
+            row.push_bind(*member)
+                .push_bind(*mission)
+                .push_bind(*position)
+                .push_bind(product.as_str());
+        },
+    )
+    .await
 }
 
 pub(crate) async fn load(pool: &Pool) -> Result<Portfolio> {

@@ -12,6 +12,7 @@ use pilote_domain::portfolio::{
 };
 use pilote_domain::{DomainError, Money, Slug};
 use pilote_store::{PortfolioChanges, Store};
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use unicode_normalization::UnicodeNormalization;
 
@@ -111,15 +112,18 @@ impl FieldError {
 /// Reads every record of the folder, without touching the store.
 pub fn read(path: &Path) -> Result<BetaContent, ImportError> {
     let root = content_root(path)?;
-    let mut content = BetaContent::default();
-    let mut sources: HashMap<(&'static str, Slug), Source> = HashMap::new();
+    let mut files = Vec::new();
     for folder in FOLDERS {
         let dir = root.join(folder);
-        if !dir.is_dir() {
-            continue;
+        if dir.is_dir() {
+            files.extend(markdown_files(&dir)?.into_iter().map(|file| (folder, file)));
         }
-        for file in markdown_files(&dir)? {
-            let text = std::fs::read(&file).map_err(|source| ImportError::Io {
+    }
+    // Files are independent: read and parse them on every core, keeping their order.
+    let parsed: Vec<Result<Result<Parsed, Finding>, ImportError>> = files
+        .par_iter()
+        .map(|(folder, file)| {
+            let bytes = std::fs::read(file).map_err(|source| ImportError::Io {
                 path: file.clone(),
                 source,
             })?;
@@ -129,16 +133,54 @@ pub fn read(path: &Path) -> Result<BetaContent, ImportError> {
                     .map(|n| n.to_string_lossy())
                     .unwrap_or_default()
             );
-            match parse_file(folder, &name, &file, &text, &mut content.portfolio) {
-                Ok((slug, source)) => {
-                    sources.insert((folder, slug), source);
-                }
-                Err(finding) => content.rejects.push(finding),
+            Ok(parse_file(folder, &name, file, &bytes))
+        })
+        .collect();
+    let mut content = BetaContent::default();
+    let mut sources: HashMap<(&'static str, Slug), Source> = HashMap::new();
+    for (parsed, (folder, _)) in parsed.into_iter().zip(&files) {
+        match parsed? {
+            Ok(Parsed {
+                slug,
+                source,
+                record,
+            }) => {
+                record.add_to(&mut content.portfolio);
+                sources.insert((folder, slug), source);
             }
+            Err(finding) => content.rejects.push(finding),
         }
     }
     content.warnings = check_references(&mut content.portfolio, &sources);
     Ok(content)
+}
+
+/// One valid file: its record, its slug and where it came from.
+struct Parsed {
+    slug: Slug,
+    source: Source,
+    record: Record,
+}
+
+/// A record of any kind.
+enum Record {
+    Organisation(Organisation),
+    Incubator(Incubator),
+    Team(Team),
+    Product(Box<Product>),
+    Member(Box<Member>),
+}
+
+impl Record {
+    fn add_to(self, portfolio: &mut Portfolio) {
+        match self {
+            Self::Organisation(organisation) => portfolio.organisations.push(organisation),
+            Self::Incubator(incubator) => portfolio.incubators.push(incubator),
+            Self::Team(team) => portfolio.teams.push(team),
+            Self::Product(product) => portfolio.products.push(*product),
+            Self::Member(member) => portfolio.members.push(*member),
+        }
+    }
 }
 
 fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
@@ -174,8 +216,7 @@ fn parse_file(
     name: &str,
     path: &Path,
     bytes: &[u8],
-    portfolio: &mut Portfolio,
-) -> Result<(Slug, Source), Finding> {
+) -> Result<Parsed, Finding> {
     let at_line_1 = |field: &str, message: String| Finding {
         file: name.to_owned(),
         line: 1,
@@ -214,24 +255,24 @@ fn parse_file(
     })?;
     let located = |error: FieldError| source.finding(&error.field, error.message);
     let body = body.to_owned();
-    match folder {
-        "_organisations" => portfolio
-            .organisations
-            .push(organisation(slug.clone(), &value).map_err(located)?),
-        "_incubators" => portfolio
-            .incubators
-            .push(incubator(slug.clone(), &value, body).map_err(located)?),
-        "_teams" => portfolio
-            .teams
-            .push(team(slug.clone(), &value).map_err(located)?),
-        "_startups" => portfolio
-            .products
-            .push(product(slug.clone(), &value, body).map_err(located)?),
-        _ => portfolio
-            .members
-            .push(member(slug.clone(), &value, body).map_err(located)?),
-    }
-    Ok((slug, source))
+    let record = match folder {
+        "_organisations" => {
+            Record::Organisation(organisation(slug.clone(), value).map_err(located)?)
+        }
+        "_incubators" => Record::Incubator(incubator(slug.clone(), value, body).map_err(located)?),
+        "_teams" => Record::Team(team(slug.clone(), value).map_err(located)?),
+        "_startups" => Record::Product(Box::new(
+            product(slug.clone(), value, body).map_err(located)?,
+        )),
+        _ => Record::Member(Box::new(
+            member(slug.clone(), value, body).map_err(located)?,
+        )),
+    };
+    Ok(Parsed {
+        slug,
+        source,
+        record,
+    })
 }
 
 /// The front matter line (1-based) of a YAML error. A scanner error (an unclosed quote)
@@ -249,8 +290,8 @@ fn yaml_error_line(error: &serde_yaml_ng::Error) -> Option<usize> {
 }
 
 /// Deserialises a front matter into a raw shape, naming the field that failed.
-fn shape<T: DeserializeOwned>(value: &serde_yaml_ng::Value) -> Result<T, FieldError> {
-    serde_path_to_error::deserialize(value.clone()).map_err(|error| {
+fn shape<T: DeserializeOwned>(value: serde_yaml_ng::Value) -> Result<T, FieldError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let (field, message) =
             pilote_domain::field_error(&error.path().to_string(), &error.inner().to_string());
         FieldError { field, message }
@@ -298,7 +339,7 @@ fn extra(rest: Rest) -> Result<pilote_domain::portfolio::Extra, FieldError> {
         .collect()
 }
 
-fn organisation(slug: Slug, value: &serde_yaml_ng::Value) -> Result<Organisation, FieldError> {
+fn organisation(slug: Slug, value: serde_yaml_ng::Value) -> Result<Organisation, FieldError> {
     let raw: RawOrganisation = shape(value)?;
     Ok(Organisation {
         slug,
@@ -312,7 +353,7 @@ fn organisation(slug: Slug, value: &serde_yaml_ng::Value) -> Result<Organisation
 
 fn incubator(
     slug: Slug,
-    value: &serde_yaml_ng::Value,
+    value: serde_yaml_ng::Value,
     description: String,
 ) -> Result<Incubator, FieldError> {
     let raw: RawIncubator = shape(value)?;
@@ -334,7 +375,7 @@ fn incubator(
     })
 }
 
-fn team(slug: Slug, value: &serde_yaml_ng::Value) -> Result<Team, FieldError> {
+fn team(slug: Slug, value: serde_yaml_ng::Value) -> Result<Team, FieldError> {
     let raw: RawTeam = shape(value)?;
     Ok(Team {
         slug,
@@ -346,7 +387,7 @@ fn team(slug: Slug, value: &serde_yaml_ng::Value) -> Result<Team, FieldError> {
 
 fn product(
     slug: Slug,
-    value: &serde_yaml_ng::Value,
+    value: serde_yaml_ng::Value,
     description: String,
 ) -> Result<Product, FieldError> {
     let raw: RawProduct = shape(value)?;
@@ -423,7 +464,7 @@ fn product(
     })
 }
 
-fn member(slug: Slug, value: &serde_yaml_ng::Value, bio: String) -> Result<Member, FieldError> {
+fn member(slug: Slug, value: serde_yaml_ng::Value, bio: String) -> Result<Member, FieldError> {
     let raw: RawMember = shape(value)?;
     let domaine =
         Domaine::parse(raw.domaine.0.trim()).map_err(|error| FieldError::new("domaine", &error))?;
