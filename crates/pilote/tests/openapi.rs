@@ -9,7 +9,6 @@
 mod common;
 
 use common::{TestApp, TestDb};
-use pilote_store::PortfolioChanges;
 use serde_json::{Value, json};
 
 #[test]
@@ -30,21 +29,9 @@ fn response_schema(document: &Value, path: &str, method: &str, status: u16) -> V
     json!({ "components": document["components"], "allOf": [schema] })
 }
 
-async fn demo(db: &TestDb) {
-    let demo: Value = serde_json::from_str(include_str!("../src/demo/portfolio.json")).unwrap();
-    let changes = PortfolioChanges {
-        organisations: serde_json::from_value(demo["organisations"].clone()).unwrap(),
-        incubators: serde_json::from_value(demo["incubators"].clone()).unwrap(),
-        teams: serde_json::from_value(demo["teams"].clone()).unwrap(),
-        products: serde_json::from_value(demo["products"].clone()).unwrap(),
-        members: serde_json::from_value(demo["members"].clone()).unwrap(),
-    };
-    db.store.apply(&changes).await.unwrap();
-}
-
 on_both_backends!(real_responses_match_the_document, responses_match);
 async fn responses_match(db: TestDb) {
-    demo(&db).await;
+    db.fill_demo().await;
     let app = TestApp::spawn(db, pilote_web::Config::default()).await;
     let (status, document) = app.get("/api/openapi.json").await;
     assert_eq!(status, 200);

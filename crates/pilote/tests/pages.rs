@@ -10,20 +10,6 @@
 mod common;
 
 use common::{TestApp, TestDb};
-use pilote_store::PortfolioChanges;
-use serde_json::Value;
-
-async fn demo(db: &TestDb) {
-    let demo: Value = serde_json::from_str(include_str!("../src/demo/portfolio.json")).unwrap();
-    let changes = PortfolioChanges {
-        organisations: serde_json::from_value(demo["organisations"].clone()).unwrap(),
-        incubators: serde_json::from_value(demo["incubators"].clone()).unwrap(),
-        teams: serde_json::from_value(demo["teams"].clone()).unwrap(),
-        products: serde_json::from_value(demo["products"].clone()).unwrap(),
-        members: serde_json::from_value(demo["members"].clone()).unwrap(),
-    };
-    db.store.apply(&changes).await.unwrap();
-}
 
 async fn html(app: &TestApp, path: &str) -> (u16, String) {
     let response = app.client.get(app.url(path)).send().await.unwrap();
@@ -53,7 +39,7 @@ async fn post_form(
 
 on_both_backends!(every_template_answers_in_the_layout, templates);
 async fn templates(db: TestDb) {
-    demo(&db).await;
+    db.fill_demo().await;
     let app = TestApp::spawn(db, pilote_web::Config::default()).await;
     let pages = [
         ("/", "Accueil — Pilote"),
@@ -153,7 +139,7 @@ async fn templates(db: TestDb) {
 
 on_both_backends!(lists_follow_their_filters_and_downloads_match, lists);
 async fn lists(db: TestDb) {
-    demo(&db).await;
+    db.fill_demo().await;
     let app = TestApp::spawn(db, pilote_web::Config::default()).await;
     let (_, api) = app
         .get("/api/v1/products?phase=construction&page_size=1000")
@@ -215,7 +201,7 @@ async fn lists(db: TestDb) {
 
 on_both_backends!(forms_validate_keep_values_and_confirm_deletes, forms);
 async fn forms(db: TestDb) {
-    demo(&db).await;
+    db.fill_demo().await;
     let closed = db.another_handle().await;
     let app = TestApp::spawn_writable(db).await;
 

@@ -10,22 +10,8 @@ mod common;
 
 use common::{TestApp, TestDb, shared_data};
 use pilote_import::ImportOptions;
-use pilote_store::PortfolioChanges;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-/// Fills a database with the demo portfolio of `pilote serve --demo`.
-async fn with_demo(db: &TestDb) {
-    let demo: Value = serde_json::from_str(include_str!("../src/demo/portfolio.json")).unwrap();
-    let changes = PortfolioChanges {
-        organisations: serde_json::from_value(demo["organisations"].clone()).unwrap(),
-        incubators: serde_json::from_value(demo["incubators"].clone()).unwrap(),
-        teams: serde_json::from_value(demo["teams"].clone()).unwrap(),
-        products: serde_json::from_value(demo["products"].clone()).unwrap(),
-        members: serde_json::from_value(demo["members"].clone()).unwrap(),
-    };
-    db.store.apply(&changes).await.unwrap();
-}
 
 fn slugs(page: &Value) -> Vec<&str> {
     page["data"]
@@ -201,7 +187,7 @@ async fn real_network(db: TestDb) {
 
 on_both_backends!(invalid_queries_answer_with_the_error_body, invalid_queries);
 async fn invalid_queries(db: TestDb) {
-    with_demo(&db).await;
+    db.fill_demo().await;
     let app = TestApp::spawn(db, pilote_web::Config::default()).await;
     let (status, body) = app.get("/api/v1/products?phase=prototype").await;
     assert_eq!(status, 422);
@@ -242,7 +228,7 @@ fn new_product() -> Value {
 
 on_both_backends!(writes_are_validated_and_transactional, writes);
 async fn writes(db: TestDb) {
-    with_demo(&db).await;
+    db.fill_demo().await;
     let app = TestApp::spawn_writable(db).await;
 
     let (status, created) = app
@@ -420,7 +406,7 @@ async fn writes(db: TestDb) {
 
 on_both_backends!(writes_are_refused_without_the_switch, writes_refused);
 async fn writes_refused(db: TestDb) {
-    with_demo(&db).await;
+    db.fill_demo().await;
     let app = TestApp::spawn(db, pilote_web::Config::default()).await;
     for (method, path) in [
         (Method::POST, "/api/v1/products"),
@@ -439,7 +425,7 @@ async fn writes_refused(db: TestDb) {
 
 on_both_backends!(another_server_sees_writes, follows_other_servers);
 async fn follows_other_servers(db: TestDb) {
-    with_demo(&db).await;
+    db.fill_demo().await;
     let second = db.another_handle().await;
     let writer = TestApp::spawn_writable(db).await;
     let reader = TestApp::spawn(second, pilote_web::Config::default()).await;

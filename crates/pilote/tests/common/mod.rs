@@ -74,6 +74,21 @@ impl TestDb {
 }
 
 impl TestDb {
+    /// Fills the database with the demo portfolio of `pilote serve --demo`.
+    pub async fn fill_demo(&self) {
+        let demo: serde_json::Value =
+            serde_json::from_str(include_str!("../../src/demo/portfolio.json")).expect("demo JSON");
+        let part = |name: &str| demo[name].clone();
+        let changes = pilote_store::PortfolioChanges {
+            organisations: serde_json::from_value(part("organisations")).expect("organisations"),
+            incubators: serde_json::from_value(part("incubators")).expect("incubators"),
+            teams: serde_json::from_value(part("teams")).expect("teams"),
+            products: serde_json::from_value(part("products")).expect("products"),
+            members: serde_json::from_value(part("members")).expect("members"),
+        };
+        self.store.apply(&changes).await.expect("apply the demo");
+    }
+
     /// Another connection pool to the same database, as a second server would hold
     /// (the first keeps any temporary folder alive).
     pub async fn another_handle(&self) -> Self {
