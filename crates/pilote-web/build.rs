@@ -48,6 +48,10 @@ const STYLES: &[&str] = &[
     "scheme/scheme.min.css",
 ];
 
+/// The only DSFR font faces served: regular and bold Marianne cover the pages, and each
+/// other face would cost a 58 KB download (the browser uses the nearest weight instead).
+const FONTS: &[&str] = &["Marianne-Regular.", "Marianne-Bold."];
+
 fn main() {
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -65,6 +69,7 @@ fn main() {
         let path = dist.join(style);
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let text = keep_fonts(&text);
         css.push_str(&rewrite_urls(
             &text,
             path.parent().expect("a file has a folder"),
@@ -173,6 +178,25 @@ fn content_type(name: &str) -> &'static str {
         Some("woff") => "font/woff",
         _ => "application/octet-stream",
     }
+}
+
+/// Drops the `@font-face` rules of the faces not in [`FONTS`].
+fn keep_fonts(css: &str) -> String {
+    let mut kept = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("@font-face{") {
+        kept.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |end| start + end + 1);
+        let rule = &rest[start..end];
+        if FONTS.iter().any(|font| rule.contains(font)) {
+            kept.push_str(rule);
+        }
+        rest = &rest[end..];
+    }
+    kept.push_str(rest);
+    kept
 }
 
 /// Points every relative `url(...)` of a stylesheet at the embedded, hashed copy of its file.
