@@ -11,8 +11,8 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use pilote_domain::Slug;
 use pilote_domain::portfolio::{Domaine, Member, PhaseName, Product};
+use pilote_domain::{DomainError, Slug};
 use serde_json::{Value, json};
 
 use super::{Layout, PageError, page};
@@ -31,6 +31,19 @@ type Fields = BTreeMap<String, String>;
 struct Errors(BTreeMap<String, String>);
 
 impl Errors {
+    /// The errors as (element id, « label : message »), for the summary at the top.
+    fn summary(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .map(|(field, message)| {
+                (
+                    field_id(field),
+                    format!("{} : {message}", field_label(field)),
+                )
+            })
+            .collect()
+    }
+
     fn get(&self, field: &str) -> Option<&String> {
         self.0.get(field)
     }
@@ -62,6 +75,11 @@ fn field_errors(error: ApiError, unreadable: bool) -> Result<Errors, PageError> 
                     }
                     _ => message,
                 };
+                let message = if message.ends_with("il est vide") {
+                    DomainError::Required.to_string()
+                } else {
+                    message
+                };
                 let field = match field.split_once('[') {
                     Some((list, _)) if !field.contains('.') => list.to_owned(),
                     _ => field,
@@ -70,6 +88,54 @@ fn field_errors(error: ApiError, unreadable: bool) -> Result<Errors, PageError> 
             })
             .collect(),
     ))
+}
+
+/// The label users read for a field name (`phases[0].start` → « Phase 1 : début »).
+fn field_label(field: &str) -> String {
+    fn label(name: &str) -> &str {
+        match name {
+            "slug" => "Identifiant",
+            "title" => "Titre",
+            "mission" => "Mission",
+            "description" => "Description",
+            "incubator" => "Incubateur",
+            "sponsors" => "Sponsors",
+            "thematiques" => "Thématiques",
+            "usertypes" => "Usagers",
+            "link" => "Adresse",
+            "repository" => "Dépôt du code source",
+            "contact" => "Contact",
+            "fullname" => "Nom complet",
+            "role" => "Rôle",
+            "domaine" => "Domaine",
+            "competences" => "Compétences",
+            "github" => "Compte de forge",
+            "name" => "nom",
+            "start" => "début",
+            "end" => "fin",
+            "status" => "statut",
+            "employer" => "employeur",
+            "products" => "produits",
+            other => other,
+        }
+    }
+    let row = |group: &str, rest: &str| {
+        let (index, key) = rest.split_once("].")?;
+        let number = index.parse::<usize>().ok()? + 1;
+        Some(format!(
+            "{group} {number} : {}",
+            label(key.split('[').next().unwrap_or(key))
+        ))
+    };
+    field
+        .strip_prefix("phases[")
+        .and_then(|rest| row("Phase", rest))
+        .or_else(|| {
+            field
+                .strip_prefix("missions[")
+                .and_then(|rest| row("Mission", rest))
+        })
+        .unwrap_or_else(|| label(field).to_owned())
 }
 
 /// An element id for a field name (`phases[0].start` → `f-phases-0-start`).
@@ -166,10 +232,7 @@ struct ProductForm {
 impl ProductForm {
     /// The errors as (element id, « field : message ») for the summary at the top.
     fn summary(&self) -> Vec<(String, String)> {
-        self.errors
-            .iter()
-            .map(|(field, message)| (field_id(field), format!("{field} : {message}")))
-            .collect()
+        self.errors.summary()
     }
 
     #[expect(clippy::unused_self, reason = "templates call it as `self.id(...)`")]
@@ -287,8 +350,10 @@ fn product_form(
         .iter()
         .map(|(h, l)| (h.as_str(), l.as_str()))
         .collect();
+    let mut layout = Layout::new("/produits", &crumbs);
+    layout.has_errors = !errors.0.is_empty();
     ProductForm {
-        layout: Layout::new("/produits", &crumbs),
+        layout,
         heading,
         action,
         creating: existing.is_none(),
@@ -545,10 +610,7 @@ struct MemberForm {
 impl MemberForm {
     /// The errors as (element id, « field : message ») for the summary at the top.
     fn summary(&self) -> Vec<(String, String)> {
-        self.errors
-            .iter()
-            .map(|(field, message)| (field_id(field), format!("{field} : {message}")))
-            .collect()
+        self.errors.summary()
     }
 
     #[expect(clippy::unused_self, reason = "templates call it as `self.id(...)`")]
@@ -643,8 +705,10 @@ fn member_form(
         cells[4] = cells[4].take().or(product_error);
         row.errors = cells;
     }
+    let mut layout = Layout::new("/membres", &[("/membres", "Membres"), ("", &heading)]);
+    layout.has_errors = !errors.0.is_empty();
     MemberForm {
-        layout: Layout::new("/membres", &[("/membres", "Membres"), ("", &heading)]),
+        layout,
         heading,
         action,
         creating: existing.is_none(),
@@ -834,6 +898,17 @@ pub async fn delete_member(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_fields_as_users_read_them() {
+        assert_eq!(field_label("title"), "Titre");
+        assert_eq!(field_label("phases[0].start"), "Phase 1 : début");
+        assert_eq!(
+            field_label("missions[2].products[0]"),
+            "Mission 3 : produits"
+        );
+        assert_eq!(field_id("phases[0].start"), "f-phases-0-start");
+    }
 
     #[test]
     fn reads_repeated_rows_and_skips_empty_ones() {

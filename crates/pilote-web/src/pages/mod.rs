@@ -102,6 +102,8 @@ pub struct Layout {
     pub query: String,
     /// Whether this server accepts writes, to offer the forms.
     pub writes: bool,
+    /// Whether the page shows a form with errors (its title then says so).
+    pub has_errors: bool,
 }
 
 /// The main navigation's sections.
@@ -143,6 +145,7 @@ impl Layout {
             breadcrumb: crumbs,
             query: String::new(),
             writes: false,
+            has_errors: false,
         }
     }
 

@@ -19,7 +19,6 @@ struct Row<'a> {
     product: &'a Product,
     phase: Option<PhaseName>,
     incubator: String,
-    sponsors: String,
 }
 
 /// A choice of a filter's select.
@@ -110,17 +109,6 @@ pub async fn list(
             product,
             phase: product.current_phase().map(|p| p.name),
             incubator: incubator_title(&model, product),
-            sponsors: product
-                .sponsors
-                .iter()
-                .map(|s| {
-                    model.organisation(s).map_or_else(
-                        || s.to_string(),
-                        |o| o.acronym.clone().unwrap_or_else(|| o.name.clone()),
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
         })
         .collect();
     let mut incubators: Vec<(String, String)> = portfolio

@@ -1,0 +1,246 @@
+// Shared helpers for the browser tests: the servers under test, their page templates,
+// the Chromium launcher, axe-core injection and keyboard-focus utilities.
+//
+// The servers are started by tests/browser/run, which exports:
+//   PILOTE_DEMO_URL  base URL of a server started with --demo (required)
+//   PILOTE_REAL_URL  base URL of a server holding the imported real network (empty: skipped)
+//   PILOTE_BIN       the pilote binary (used for `pilote ecoindex`)
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+export const HERE = dirname(fileURLToPath(import.meta.url));
+export const OUT = join(HERE, 'out');
+
+export const CHROMIUM = process.env.PILOTE_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const MOBILE = { width: 375, height: 812 };
+export const VIEWPORTS = [
+  ['desktop', DESKTOP],
+  ['mobile', MOBILE],
+];
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const strip = (url) => (url || '').replace(/\/+$/, '');
+
+/** The servers under test. `url` is empty when the server is absent (tests skip it). */
+export const SERVERS = [
+  {
+    name: 'demo',
+    url: strip(process.env.PILOTE_DEMO_URL),
+    missing: 'PILOTE_DEMO_URL is not set: run tests/browser/run, which starts the servers',
+    slugs: {
+      product: 'eau-claire',
+      incubator: 'fabrique-demo',
+      organisation: 'min-transition',
+      member: 'lea.bernard',
+      team: 'animation-demo',
+    },
+  },
+  {
+    name: 'reel',
+    url: strip(process.env.PILOTE_REAL_URL),
+    missing:
+      'real network not tested: PILOTE_REAL_URL is empty (no betagouv data under ' +
+      '${PILOTE_SHARED_DATA:-../shared/data}/betagouv)',
+    // Members and teams are taken from their list pages (the first link).
+    slugs: { product: 'a-just', incubator: 'justice', organisation: 'igj', member: null, team: null },
+  },
+];
+
+/** Options for `test()` on a server: the demo server is mandatory, the real one optional. */
+export function serverTestOptions(server) {
+  if (server.url) return {};
+  return server.name === 'demo' ? {} : { skip: server.missing };
+}
+
+/** Fails clearly when the mandatory demo server is absent. */
+export function requireServer(server) {
+  if (!server.url) throw new Error(server.missing);
+}
+
+async function firstSlug(base, list) {
+  const response = await fetch(`${base}/${list}`);
+  const html = await response.text();
+  const main = html.slice(html.indexOf('<main'));
+  const match = main.match(new RegExp(`href="/${list}/([^"?#/]+)"`));
+  if (!match) throw new Error(`no link to a page of /${list} on ${base}/${list}`);
+  return decodeURIComponent(match[1]);
+}
+
+/**
+ * Whether the server shows the edit forms (`pilote serve --allow-anonymous-writes`):
+ * the demo server of tests/browser/run does, the real-network one does not.
+ */
+export async function hasForms(server) {
+  const response = await fetch(`${server.url}/produits/nouveau`);
+  await response.arrayBuffer();
+  return response.status === 200;
+}
+
+/**
+ * Every page template of a server: [template name, path, expected HTTP status], with the
+ * forms when the server has them. Missing member/team slugs come from the list pages.
+ */
+export async function pagesOf(server) {
+  const s = { ...server.slugs };
+  if (!s.member) s.member = await firstSlug(server.url, 'membres');
+  if (!s.team) s.team = await firstSlug(server.url, 'equipes');
+  const forms = (await hasForms(server))
+    ? [
+        ['produit-nouveau', '/produits/nouveau', 200],
+        ['produit-modifier', `/produits/${s.product}/modifier`, 200],
+        ['produit-supprimer', `/produits/${s.product}/supprimer`, 200],
+        ['membre-nouveau', '/membres/nouveau', 200],
+        ['membre-modifier', `/membres/${s.member}/modifier`, 200],
+        ['membre-supprimer', `/membres/${s.member}/supprimer`, 200],
+      ]
+    : [];
+  return [
+    ['accueil', '/', 200],
+    ['produits', '/produits', 200],
+    ['produit', `/produits/${s.product}`, 200],
+    ['incubateurs', '/incubateurs', 200],
+    ['incubateur', `/incubateurs/${s.incubator}`, 200],
+    ['organisations', '/organisations', 200],
+    ['organisation', `/organisations/${s.organisation}`, 200],
+    ['membres', '/membres', 200],
+    ['membre', `/membres/${s.member}`, 200],
+    ['equipes', '/equipes', 200],
+    ['equipe', `/equipes/${s.team}`, 200],
+    ['accessibilite', '/accessibilite', 200],
+    ['mentions-legales', '/mentions-legales', 200],
+    ['donnees-personnelles', '/donnees-personnelles', 200],
+    ['plan-du-site', '/plan-du-site', 200],
+    ['404', '/nope', 404],
+    ...forms,
+  ];
+}
+
+/** Launches Debian's Chromium (Playwright gives each launch a fresh temporary profile). */
+export async function launch() {
+  await mkdir(OUT, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Navigates and checks the HTTP status; waits for the DSFR script when JavaScript runs. */
+export async function open(page, url, status = 200, { waitUntil = 'load', js = true } = {}) {
+  const response = await page.goto(url, { waitUntil });
+  if (!response) throw new Error(`no response for ${url}`);
+  if (response.status() !== status) {
+    throw new Error(`${url}: HTTP ${response.status()}, expected ${status}`);
+  }
+  if (js) {
+    // The DSFR marks <html data-fr-js="true"> once started; axe must see the final DOM.
+    await page.waitForFunction(() => document.documentElement.dataset.frJs === 'true', null, { timeout: 5000 });
+  }
+  return response;
+}
+
+/** Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the current page; returns its violations. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(
+    async (tags) => {
+      const results = await window.axe.run(document, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      });
+      return results.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({
+          target: n.target.join(' '),
+          html: n.html,
+          summary: n.failureSummary,
+        })),
+      }));
+    },
+    AXE_TAGS,
+  );
+}
+
+/** A readable report of axe violations, one block per rule and one line per element. */
+export function formatViolations(label, violations) {
+  const lines = [`${label}: ${violations.length} axe violation(s)`];
+  for (const v of violations) {
+    lines.push(`  [${v.id}] impact=${v.impact} — ${v.help} (${v.helpUrl})`);
+    for (const n of v.nodes) {
+      lines.push(`    target: ${n.target}`);
+      lines.push(`    html:   ${n.html.replace(/\s+/g, ' ').slice(0, 400)}`);
+      if (n.summary) lines.push(`    fix:    ${n.summary.replace(/\s+/g, ' ').slice(0, 400)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/**
+ * WCAG 1.4.10 (reflow): the elements that stick out of the viewport horizontally and so make
+ * the page scroll sideways. Scrolling tables (DSFR `.fr-table__container`) and closed modals
+ * are exempt.
+ */
+export function reflowOverflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    return [...document.querySelectorAll('body *')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.right <= width + 1) return false;
+        if (el.closest('.fr-table__container')) return false;
+        const modal = el.closest('.fr-modal');
+        return !modal || modal.classList.contains('fr-modal--opened');
+      })
+      .slice(0, 5)
+      .map((el) => `${Math.round(el.getBoundingClientRect().right)} px > ${width} px: ${el.outerHTML.replace(/\s+/g, ' ').slice(0, 200)}`);
+  });
+}
+
+/** What has the keyboard focus: tag, id, text, href, classes, and a few states. */
+export function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { tag: 'body', text: '' };
+    return {
+      tag: el.tagName.toLowerCase(),
+      id: el.id,
+      text: (el.innerText || el.value || '').trim(),
+      href: el.getAttribute('href'),
+      className: el.className,
+      inSkiplinks: !!el.closest('.fr-skiplinks'),
+      inTableBody: !!el.closest('main table tbody'),
+      visible: !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length),
+    };
+  });
+}
+
+/** Presses Tab until `predicate(focused)` holds; returns the focus, or throws after `max` presses. */
+export async function tabUntil(page, predicate, what, max = 80) {
+  const path = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    path.push(`${f.tag}${f.id ? '#' + f.id : ''}${f.text ? ' "' + f.text.slice(0, 30) + '"' : ''}`);
+    if (predicate(f)) return f;
+  }
+  throw new Error(`${what} not reached after ${max} Tab presses; focus went through:\n  ${path.join('\n  ')}`);
+}
