@@ -135,19 +135,21 @@ for (const server of SERVERS) {
       }
     });
 
+    // Without JavaScript the DSFR "Menu" button cannot open; the footer repeats the sections.
     test(
-      'mobile (375 px): the main navigation can be reached',
-      { todo: 'not asked for: without JavaScript the DSFR "Menu" button does nothing' },
+      'mobile (375 px): every main section can be reached from the footer',
       async () => {
         requireServer(server);
         const mobile = await browser.newContext({ viewport: MOBILE, javaScriptEnabled: false });
         try {
           const page = await mobile.newPage();
           await open(page, `${server.url}/`, 200, NOJS);
-          assert.ok(
-            await page.locator('#navigation-principale a[href="/produits"]').isVisible(),
-            'the "Produits" link of the main navigation is visible without JavaScript at 375 px',
-          );
+          for (const href of ['/produits', '/incubateurs', '/organisations', '/membres', '/equipes']) {
+            assert.ok(
+              await page.locator(`footer a[href="${href}"]`).isVisible(),
+              `the footer link to ${href} is visible without JavaScript at 375 px`,
+            );
+          }
         } finally {
           await mobile.close();
         }
