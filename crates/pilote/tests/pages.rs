@@ -194,6 +194,31 @@ async fn lists(db: TestDb) {
             .count(),
         2
     );
+    // Every list offers its data with the same filters.
+    let (_, members_csv) = html(&app, "/membres.csv?domaine=D%C3%A9veloppement").await;
+    let mut reader = csv::Reader::from_reader(members_csv.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().take(4).collect::<Vec<_>>(),
+        ["slug", "nom", "role", "domaine"]
+    );
+    let developers: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+    assert_eq!(developers, ["lea.bernard", "yanis.laurent"]);
+    let (_, incubators) = app.get("/incubateurs.json").await;
+    let incubators = incubators.as_array().unwrap();
+    assert_eq!(incubators.len(), 3);
+    let fabrique = incubators
+        .iter()
+        .find(|i| i["slug"] == "fabrique-demo")
+        .unwrap();
+    assert_eq!(
+        (fabrique["nom"].as_str(), fabrique["produits"].as_str()),
+        (Some("La Fabrique numérique (démo)"), Some("4"))
+    );
+    let (_, organisations) = html(&app, "/organisations.csv").await;
+    assert_eq!(organisations.lines().count(), 1 + 4);
+    let (_, teams) = html(&app, "/equipes").await;
+    assert!(teams.contains("href=\"/equipes.csv\""));
+
     let (_, empty) = html(&app, "/produits?q=introuvable").await;
     assert!(empty.contains("Aucun produit ne correspond"));
     app.stop().await;

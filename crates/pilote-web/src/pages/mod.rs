@@ -3,6 +3,7 @@
 
 mod assets;
 mod chart;
+mod download;
 mod forms;
 mod home;
 mod legal;
@@ -12,9 +13,11 @@ mod products;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use network::{Format, Listing};
 
 use crate::{ApiError, AppState};
 
@@ -39,11 +42,57 @@ pub fn router() -> Router<AppState> {
             get(forms::confirm_delete_product).post(forms::delete_product),
         )
         .route("/recherche", get(products::search))
-        .route("/incubateurs", get(network::incubators))
+        .route(
+            "/incubateurs",
+            get(|State(s): State<AppState>, uri: Uri| async move {
+                network::listing(&s, &uri, Listing::Incubators)
+            }),
+        )
+        .route(
+            "/incubateurs.csv",
+            get(|State(s): State<AppState>| async move {
+                network::listing_download(&s, Listing::Incubators, Format::Csv)
+            }),
+        )
+        .route(
+            "/incubateurs.json",
+            get(|State(s): State<AppState>| async move {
+                network::listing_download(&s, Listing::Incubators, Format::Json)
+            }),
+        )
         .route("/incubateurs/{slug}", get(network::incubator))
-        .route("/organisations", get(network::organisations))
+        .route(
+            "/organisations",
+            get(|State(s): State<AppState>, uri: Uri| async move {
+                network::listing(&s, &uri, Listing::Organisations)
+            }),
+        )
+        .route(
+            "/organisations.csv",
+            get(|State(s): State<AppState>| async move {
+                network::listing_download(&s, Listing::Organisations, Format::Csv)
+            }),
+        )
+        .route(
+            "/organisations.json",
+            get(|State(s): State<AppState>| async move {
+                network::listing_download(&s, Listing::Organisations, Format::Json)
+            }),
+        )
         .route("/organisations/{slug}", get(network::organisation))
         .route("/membres", get(network::members))
+        .route(
+            "/membres.csv",
+            get(|State(s): State<AppState>, uri: Uri| async move {
+                network::members_download(&s, &uri, Format::Csv)
+            }),
+        )
+        .route(
+            "/membres.json",
+            get(|State(s): State<AppState>, uri: Uri| async move {
+                network::members_download(&s, &uri, Format::Json)
+            }),
+        )
         .route(
             "/membres/nouveau",
             get(forms::new_member).post(forms::create_member),
@@ -57,7 +106,24 @@ pub fn router() -> Router<AppState> {
             "/membres/{slug}/supprimer",
             get(forms::confirm_delete_member).post(forms::delete_member),
         )
-        .route("/equipes", get(network::teams))
+        .route(
+            "/equipes",
+            get(|State(s): State<AppState>, uri: Uri| async move {
+                network::listing(&s, &uri, Listing::Teams)
+            }),
+        )
+        .route(
+            "/equipes.csv",
+            get(|State(s): State<AppState>| async move {
+                network::listing_download(&s, Listing::Teams, Format::Csv)
+            }),
+        )
+        .route(
+            "/equipes.json",
+            get(|State(s): State<AppState>| async move {
+                network::listing_download(&s, Listing::Teams, Format::Json)
+            }),
+        )
         .route("/equipes/{slug}", get(network::team))
         .route("/accessibilite", get(legal::accessibility))
         .route("/mentions-legales", get(legal::legal_notice))

@@ -2,11 +2,12 @@
 
 use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
-use axum::response::Html;
+use axum::response::{Html, Response};
 use pilote_domain::portfolio::{
     Domaine, Incubator, Member, Organisation, PhaseName, Product, Team,
 };
 
+use super::download::Table;
 use super::markdown::to_safe_html;
 use super::{Layout, PAGE_SIZE, PageError, Pagination, page};
 use crate::api::extract::parse_query;
@@ -24,41 +25,197 @@ struct TablePage {
     columns: Vec<&'static str>,
     rows: Vec<TableRow>,
     pagination: Pagination,
-}
-
-impl TablePage {
-    /// One page of `rows` sorted by name, for the list at `path`.
-    fn new(
-        layout: Layout,
-        (title, path): (&'static str, &str),
-        intro: String,
-        columns: Vec<&'static str>,
-        mut rows: Vec<TableRow>,
-        paging: Paging,
-    ) -> Result<Self, PageError> {
-        rows.sort_by_cached_key(|row| pilote_search::fold(&row.name));
-        let found = Page::of(
-            rows.into_iter(),
-            Paging {
-                page_size: Some(PAGE_SIZE),
-                ..paging
-            },
-        )?;
-        Ok(Self {
-            layout,
-            title,
-            intro,
-            columns,
-            pagination: Pagination::new(path, "", found.page, found.total),
-            rows: found.data,
-        })
-    }
+    /// The list's address; downloads add `.csv` or `.json`.
+    downloads: &'static str,
 }
 
 struct TableRow {
+    slug: String,
     href: String,
     name: String,
     cells: Vec<String>,
+}
+
+/// The lists shown as a table of links, each with its downloads.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing {
+    /// `/incubateurs`.
+    Incubators,
+    /// `/organisations`.
+    Organisations,
+    /// `/equipes`.
+    Teams,
+}
+
+/// A listing's content, whole and sorted by name.
+struct Listed {
+    path: &'static str,
+    title: &'static str,
+    intro: String,
+    /// Column labels for people, the name's first.
+    labels: Vec<&'static str>,
+    /// Column names for downloads: slug, name, then one per cell.
+    columns: &'static [&'static str],
+    rows: Vec<TableRow>,
+}
+
+impl Listing {
+    fn list(self, model: &ReadModel) -> Listed {
+        let portfolio = model.portfolio();
+        let count = |keep: &dyn Fn(&Product) -> bool| {
+            portfolio
+                .products
+                .iter()
+                .filter(|p| keep(p))
+                .count()
+                .to_string()
+        };
+        let (path, title, intro, labels, columns, mut rows) = match self {
+            Self::Incubators => (
+                "/incubateurs",
+                "Incubateurs",
+                "incubateurs accompagnent les produits du réseau.",
+                vec!["Incubateur", "Produits"],
+                &["slug", "nom", "produits"][..],
+                portfolio
+                    .incubators
+                    .iter()
+                    .map(|i| {
+                        row(
+                            "/incubateurs",
+                            &i.slug,
+                            &i.title,
+                            vec![count(&|p| p.incubator == i.slug)],
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            Self::Organisations => (
+                "/organisations",
+                "Organisations",
+                "organisations publiques sponsorisent ou portent les produits.",
+                vec![
+                    "Organisation",
+                    "Sigle",
+                    "Domaine ministériel",
+                    "Produits sponsorisés",
+                ],
+                &[
+                    "slug",
+                    "nom",
+                    "sigle",
+                    "domaine_ministeriel",
+                    "produits_sponsorises",
+                ][..],
+                portfolio
+                    .organisations
+                    .iter()
+                    .map(|o| {
+                        let cells = vec![
+                            o.acronym.clone().unwrap_or_default(),
+                            o.ministerial_domain.clone(),
+                            count(&|p| p.sponsors.contains(&o.slug)),
+                        ];
+                        row("/organisations", &o.slug, &o.name, cells)
+                    })
+                    .collect(),
+            ),
+            Self::Teams => (
+                "/equipes",
+                "Équipes",
+                "équipes animent les incubateurs et leurs programmes.",
+                vec!["Équipe", "Incubateur"],
+                &["slug", "nom", "incubateur"][..],
+                portfolio
+                    .teams
+                    .iter()
+                    .map(|t| {
+                        let incubator = model
+                            .incubator(&t.incubator)
+                            .map_or_else(|| t.incubator.to_string(), |i| i.title.clone());
+                        row("/equipes", &t.slug, &t.name, vec![incubator])
+                    })
+                    .collect(),
+            ),
+        };
+        rows.sort_by_cached_key(|row| pilote_search::fold(&row.name));
+        Listed {
+            path,
+            title,
+            intro: format!("{} {intro}", rows.len()),
+            labels,
+            columns,
+            rows,
+        }
+    }
+}
+
+fn row(path: &str, slug: &pilote_domain::Slug, name: &str, cells: Vec<String>) -> TableRow {
+    TableRow {
+        slug: slug.to_string(),
+        href: format!("{path}/{slug}"),
+        name: name.to_owned(),
+        cells,
+    }
+}
+
+/// A listing's page.
+pub fn listing(
+    state: &AppState,
+    uri: &axum::http::Uri,
+    listing: Listing,
+) -> Result<Html<String>, PageError> {
+    let paging: Paging = parse_query(uri.query())?;
+    let model = state.model();
+    let listed = listing.list(&model);
+    let found = Page::of(
+        listed.rows.into_iter(),
+        Paging {
+            page_size: Some(PAGE_SIZE),
+            ..paging
+        },
+    )?;
+    page(&TablePage {
+        layout: Layout::new(listed.path, &[("", listed.title)]),
+        title: listed.title,
+        intro: listed.intro,
+        columns: listed.labels,
+        pagination: Pagination::new(listed.path, "", found.page, found.total),
+        rows: found.data,
+        downloads: listed.path,
+    })
+}
+
+/// A listing as a download.
+pub fn listing_download(
+    state: &AppState,
+    listing: Listing,
+    format: Format,
+) -> Result<Response, PageError> {
+    let model = state.model();
+    let listed = listing.list(&model);
+    let table = Table {
+        name: listed.path.trim_start_matches('/'),
+        columns: listed.columns,
+        rows: listed
+            .rows
+            .into_iter()
+            .map(|row| [row.slug, row.name].into_iter().chain(row.cells).collect())
+            .collect(),
+    };
+    match format {
+        Format::Csv => table.csv(),
+        Format::Json => Ok(table.json()),
+    }
+}
+
+/// The formats of a download.
+#[derive(Debug, Clone, Copy)]
+pub enum Format {
+    /// Comma-separated values.
+    Csv,
+    /// JSON.
+    Json,
 }
 
 /// Products of the portfolio grouped by current phase, in display order.
@@ -88,45 +245,6 @@ fn sorted_products(model: &ReadModel, keep: impl Fn(&Product) -> bool) -> Vec<&P
         .map(|(p, _)| p)
         .filter(|p| keep(p))
         .collect()
-}
-
-/// `GET /incubateurs`.
-pub async fn incubators(
-    State(state): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Html<String>, PageError> {
-    let paging: Paging = parse_query(uri.query())?;
-    let model = state.model();
-    let rows: Vec<TableRow> = model
-        .portfolio()
-        .incubators
-        .iter()
-        .map(|i| {
-            let count = model
-                .portfolio()
-                .products
-                .iter()
-                .filter(|p| p.incubator == i.slug)
-                .count();
-            TableRow {
-                href: format!("/incubateurs/{}", i.slug),
-                name: i.title.clone(),
-                cells: vec![count.to_string()],
-            }
-        })
-        .collect();
-    let intro = format!(
-        "{} incubateurs accompagnent les produits du réseau.",
-        rows.len()
-    );
-    page(&TablePage::new(
-        Layout::new("/incubateurs", &[("", "Incubateurs")]),
-        ("Incubateurs", "/incubateurs"),
-        intro,
-        vec!["Incubateur", "Produits"],
-        rows,
-        paging,
-    )?)
 }
 
 #[derive(Template)]
@@ -167,54 +285,6 @@ pub async fn incubator(
             .collect(),
         incubator,
     })
-}
-
-/// `GET /organisations`.
-pub async fn organisations(
-    State(state): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Html<String>, PageError> {
-    let paging: Paging = parse_query(uri.query())?;
-    let model = state.model();
-    let rows: Vec<TableRow> = model
-        .portfolio()
-        .organisations
-        .iter()
-        .map(|o| {
-            let count = model
-                .portfolio()
-                .products
-                .iter()
-                .filter(|p| p.sponsors.contains(&o.slug))
-                .count();
-            TableRow {
-                href: format!("/organisations/{}", o.slug),
-                name: o.name.clone(),
-                cells: vec![
-                    o.acronym.clone().unwrap_or_default(),
-                    o.ministerial_domain.clone(),
-                    count.to_string(),
-                ],
-            }
-        })
-        .collect();
-    let intro = format!(
-        "{} organisations publiques sponsorisent ou portent les produits.",
-        rows.len()
-    );
-    page(&TablePage::new(
-        Layout::new("/organisations", &[("", "Organisations")]),
-        ("Organisations", "/organisations"),
-        intro,
-        vec![
-            "Organisation",
-            "Sigle",
-            "Domaine ministériel",
-            "Produits sponsorisés",
-        ],
-        rows,
-        paging,
-    )?)
 }
 
 #[derive(Template)]
@@ -280,6 +350,74 @@ struct MembersPage<'a> {
     q: String,
     product: String,
     pagination: Pagination,
+    filters_query: String,
+}
+
+/// The members filters, checked.
+struct MemberQuery {
+    domaine: Option<Domaine>,
+    active_only: bool,
+    product: Option<String>,
+    q: Option<String>,
+    /// The filters as a query string, for links and downloads.
+    query: String,
+}
+
+impl MemberQuery {
+    fn parse(filters: &MemberFilters) -> Result<Self, PageError> {
+        let domaine = filters
+            .domaine
+            .as_deref()
+            .filter(|d| !d.is_empty())
+            .map(|d| Domaine::parse(d).map_err(|e| ApiError::field("domaine", e.to_string())))
+            .transpose()?;
+        let active_only = filters.active.as_deref() == Some("true");
+        let product = filters.product.clone().filter(|p| !p.is_empty());
+        let q = filters.q.clone().filter(|q| !q.trim().is_empty());
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if let Some(d) = domaine {
+            query.append_pair("domaine", d.label());
+        }
+        if active_only {
+            query.append_pair("active", "true");
+        }
+        if let Some(product) = &product {
+            query.append_pair("product", product);
+        }
+        if let Some(q) = &q {
+            query.append_pair("q", q);
+        }
+        Ok(Self {
+            domaine,
+            active_only,
+            product,
+            q,
+            query: query.finish(),
+        })
+    }
+
+    /// The matching members, in name order.
+    fn matching<'m>(
+        &self,
+        model: &'m ReadModel,
+        today: chrono::NaiveDate,
+    ) -> impl Iterator<Item = &'m Member> {
+        let q = self.q.as_deref().map(pilote_search::fold);
+        model
+            .members_by_name()
+            .filter(move |(m, name)| {
+                self.domaine.is_none_or(|d| m.domaine == d)
+                    && (!self.active_only || m.is_active_on(today))
+                    && self.product.as_deref().is_none_or(|p| {
+                        m.missions
+                            .iter()
+                            .flat_map(|mission| &mission.products)
+                            .any(|s| s.as_str() == p)
+                    })
+                    && q.as_deref().is_none_or(|q| pilote_search::matches(name, q))
+            })
+            .map(|(m, _)| m)
+    }
 }
 
 /// `GET /membres`.
@@ -289,51 +427,16 @@ pub async fn members(
 ) -> Result<Html<String>, PageError> {
     let filters: MemberFilters = parse_query(uri.query())?;
     let paging: Paging = parse_query(uri.query())?;
-    let paging = Paging {
-        page_size: Some(20),
-        ..paging
-    };
-    let domaine = filters
-        .domaine
-        .as_deref()
-        .filter(|d| !d.is_empty())
-        .map(|d| Domaine::parse(d).map_err(|e| ApiError::field("domaine", e.to_string())))
-        .transpose()?;
-    let active_only = filters.active.as_deref() == Some("true");
-    let product = filters.product.as_deref().filter(|p| !p.is_empty());
-    let q = filters
-        .q
-        .as_deref()
-        .map(pilote_search::fold)
-        .filter(|q| !q.is_empty());
+    let query = MemberQuery::parse(&filters)?;
     let today = chrono::Local::now().date_naive();
     let model = state.model();
-    let matching = model.members_by_name().filter(|(m, name)| {
-        domaine.is_none_or(|d| m.domaine == d)
-            && (!active_only || m.is_active_on(today))
-            && product.is_none_or(|p| {
-                m.missions
-                    .iter()
-                    .flat_map(|mission| &mission.products)
-                    .any(|s| s.as_str() == p)
-            })
-            && q.as_deref().is_none_or(|q| pilote_search::matches(name, q))
-    });
-    let found = Page::of(matching.map(|(m, _)| m), paging)?;
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    if let Some(d) = domaine {
-        query.append_pair("domaine", d.label());
-    }
-    if active_only {
-        query.append_pair("active", "true");
-    }
-    if let Some(product) = product {
-        query.append_pair("product", product);
-    }
-    if let Some(q) = filters.q.as_deref().filter(|q| !q.is_empty()) {
-        query.append_pair("q", q);
-    }
-    let base = query.finish();
+    let found = Page::of(
+        query.matching(&model, today),
+        Paging {
+            page_size: Some(PAGE_SIZE),
+            ..paging
+        },
+    )?;
     page(&MembersPage {
         layout: Layout::new("/membres", &[("", "Membres")]).writable(&state),
         total: found.total,
@@ -342,15 +445,64 @@ pub async fn members(
             .map(|d| Choice {
                 value: d.label().to_owned(),
                 label: d.label().to_owned(),
-                selected: Some(*d) == domaine,
+                selected: Some(*d) == query.domaine,
             })
             .collect(),
-        active_only,
-        q: filters.q.clone().unwrap_or_default(),
-        product: product.unwrap_or_default().to_owned(),
-        pagination: Pagination::new("/membres", &base, found.page, found.total),
+        active_only: query.active_only,
+        q: query.q.clone().unwrap_or_default(),
+        product: query.product.clone().unwrap_or_default(),
+        pagination: Pagination::new("/membres", &query.query, found.page, found.total),
+        filters_query: query.query.clone(),
         members: found.data,
     })
+}
+
+/// The columns of the members download: the public fields.
+const MEMBER_COLUMNS: &[&str] = &[
+    "slug",
+    "nom",
+    "role",
+    "domaine",
+    "competences",
+    "github",
+    "lien",
+    "en_mission",
+];
+
+/// `GET /membres.csv` and `/membres.json`: the filtered list, whole.
+pub fn members_download(
+    state: &AppState,
+    uri: &axum::http::Uri,
+    format: Format,
+) -> Result<Response, PageError> {
+    let filters: MemberFilters = parse_query(uri.query())?;
+    let query = MemberQuery::parse(&filters)?;
+    let today = chrono::Local::now().date_naive();
+    let model = state.model();
+    let rows = query
+        .matching(&model, today)
+        .map(|m| {
+            vec![
+                m.slug.to_string(),
+                m.fullname.clone(),
+                m.role.clone(),
+                m.domaine.label().to_owned(),
+                m.competences.join(";"),
+                m.github.clone().unwrap_or_default(),
+                m.link.clone().unwrap_or_default(),
+                if m.is_active_on(today) { "oui" } else { "non" }.to_owned(),
+            ]
+        })
+        .collect();
+    let table = Table {
+        name: "membres",
+        columns: MEMBER_COLUMNS,
+        rows,
+    };
+    match format {
+        Format::Csv => table.csv(),
+        Format::Json => Ok(table.json()),
+    }
 }
 
 struct MissionView<'a> {
@@ -414,41 +566,6 @@ pub async fn member(
         missions,
         member,
     })
-}
-
-/// `GET /equipes`.
-pub async fn teams(
-    State(state): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Html<String>, PageError> {
-    let paging: Paging = parse_query(uri.query())?;
-    let model = state.model();
-    let rows: Vec<TableRow> = model
-        .portfolio()
-        .teams
-        .iter()
-        .map(|t| TableRow {
-            href: format!("/equipes/{}", t.slug),
-            name: t.name.clone(),
-            cells: vec![
-                model
-                    .incubator(&t.incubator)
-                    .map_or_else(|| t.incubator.to_string(), |i| i.title.clone()),
-            ],
-        })
-        .collect();
-    let intro = format!(
-        "{} équipes animent les incubateurs et leurs programmes.",
-        rows.len()
-    );
-    page(&TablePage::new(
-        Layout::new("/equipes", &[("", "Équipes")]),
-        ("Équipes", "/equipes"),
-        intro,
-        vec!["Équipe", "Incubateur"],
-        rows,
-        paging,
-    )?)
 }
 
 #[derive(Template)]

@@ -2,10 +2,10 @@
 
 use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pilote_domain::portfolio::{PhaseName, Product};
 
+use super::download::Table;
 use super::markdown::to_safe_html;
 use super::{Layout, PAGE_SIZE, PageError, Pagination, page};
 use crate::api::extract::parse_query;
@@ -156,7 +156,7 @@ pub async fn search(OriginalUri(uri): OriginalUri) -> Redirect {
 }
 
 /// The columns of the products download.
-const CSV_HEADER: [&str; 12] = [
+const CSV_COLUMNS: &[&str] = &[
     "slug",
     "titre",
     "mission",
@@ -178,47 +178,37 @@ pub async fn csv(
 ) -> Result<Response, PageError> {
     let filters: ProductFilters = parse_query(uri.query())?;
     let model = state.model();
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let internal = |e: csv::Error| ApiError::Internal(e.to_string());
-    writer.write_record(CSV_HEADER).map_err(internal)?;
-    for product in matching_products(&model, &filters)? {
-        let phase = product.current_phase();
-        writer
-            .write_record([
-                product.slug.as_str(),
-                &product.title,
-                &product.mission,
-                phase.map_or("", |p| p.name.as_str()),
-                &phase.map(|p| p.start.to_string()).unwrap_or_default(),
-                product.incubator.as_str(),
-                &product
+    let rows = matching_products(&model, &filters)?
+        .into_iter()
+        .map(|product| {
+            let phase = product.current_phase();
+            vec![
+                product.slug.to_string(),
+                product.title.clone(),
+                product.mission.clone(),
+                phase.map_or("", |p| p.name.as_str()).to_owned(),
+                phase.map(|p| p.start.to_string()).unwrap_or_default(),
+                product.incubator.to_string(),
+                product
                     .sponsors
                     .iter()
                     .map(pilote_domain::Slug::as_str)
                     .collect::<Vec<_>>()
                     .join(";"),
-                &product.thematiques.join(";"),
-                &product.usertypes.join(";"),
-                product.link.as_deref().unwrap_or_default(),
-                product.repository.as_deref().unwrap_or_default(),
-                product.accessibility_status.as_deref().unwrap_or_default(),
-            ])
-            .map_err(internal)?;
+                product.thematiques.join(";"),
+                product.usertypes.join(";"),
+                product.link.clone().unwrap_or_default(),
+                product.repository.clone().unwrap_or_default(),
+                product.accessibility_status.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Table {
+        name: "produits",
+        columns: CSV_COLUMNS,
+        rows,
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"produits.csv\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    .csv()
 }
 
 /// `GET /produits.json`: the filtered list, whole, as the API shows products.
