@@ -26,6 +26,34 @@ const EXTRA_ROWS: usize = 2;
 /// A form's submitted fields, by name.
 type Fields = BTreeMap<String, String>;
 
+/// A submitted form: the values typed, by field name, and the errors on them. Templates
+/// read it through `form.value(...)`, `form.error(...)`, `form.id(...)` and `form.summary()`.
+#[derive(Default)]
+struct Submitted {
+    fields: Fields,
+    errors: Errors,
+}
+
+impl Submitted {
+    fn value(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+
+    fn error(&self, name: &str) -> Option<&String> {
+        self.errors.get(name)
+    }
+
+    #[expect(clippy::unused_self, reason = "templates call it as `form.id(...)`")]
+    fn id(&self, name: &str) -> String {
+        field_id(name)
+    }
+
+    /// The errors as (element id, « label : message ») for the summary at the top.
+    fn summary(&self) -> Vec<(String, String)> {
+        self.errors.summary()
+    }
+}
+
 /// The errors of a submitted form, by field name, and a summary for the page's top.
 #[derive(Default)]
 struct Errors(BTreeMap<String, String>);
@@ -222,31 +250,10 @@ struct ProductForm {
     heading: String,
     action: String,
     creating: bool,
-    fields: Fields,
+    form: Submitted,
     phases: Vec<PhaseRow>,
-    errors: Errors,
     incubators: Vec<(String, String)>,
     phase_names: [PhaseName; 8],
-}
-
-impl ProductForm {
-    /// The errors as (element id, « field : message ») for the summary at the top.
-    fn summary(&self) -> Vec<(String, String)> {
-        self.errors.summary()
-    }
-
-    #[expect(clippy::unused_self, reason = "templates call it as `self.id(...)`")]
-    fn id(&self, name: &str) -> String {
-        field_id(name)
-    }
-
-    fn value(&self, name: &str) -> &str {
-        self.fields.get(name).map_or("", String::as_str)
-    }
-
-    fn error(&self, name: &str) -> Option<&String> {
-        self.errors.get(name)
-    }
 }
 
 /// The form's fields for an existing product.
@@ -357,9 +364,8 @@ fn product_form(
         heading,
         action,
         creating: existing.is_none(),
-        fields,
         phases: with_empty_rows(phases, &errors),
-        errors,
+        form: Submitted { fields, errors },
         incubators: incubator_choices(state),
         phase_names: PhaseName::ALL,
     }
@@ -401,6 +407,70 @@ fn product_record(fields: &Fields, existing: Option<&Product>) -> Result<Value, 
     Ok(record)
 }
 
+/// Parses a form's record and validates it as the API would: the record, or the errors.
+fn checked<T: serde::de::DeserializeOwned>(
+    record: Value,
+    validate: impl FnOnce(&T) -> Result<(), ApiError>,
+) -> Result<Result<T, Errors>, PageError> {
+    let parsed = match parse_record::<T>(record) {
+        Ok(parsed) => parsed,
+        Err(error) => return Ok(Err(field_errors(error, true)?)),
+    };
+    match validate(&parsed) {
+        Ok(()) => Ok(Ok(parsed)),
+        Err(error) => Ok(Err(field_errors(error, false)?)),
+    }
+}
+
+/// Ends a write from a form: the record's page when it was written, the form again with
+/// the error on the slug when the slug is taken.
+async fn after_write(
+    state: &AppState,
+    written: Result<(), pilote_store::StoreError>,
+    taken: String,
+    location: String,
+    form_again: impl FnOnce(Errors) -> Result<Response, PageError>,
+) -> Result<Response, PageError> {
+    match written {
+        Ok(()) => {
+            state.refresh().await?;
+            Ok(Redirect::to(&location).into_response())
+        }
+        Err(pilote_store::StoreError::Conflict) => {
+            form_again(Errors(BTreeMap::from([("slug".to_owned(), taken)])))
+        }
+        Err(other) => Err(ApiError::from(other).into()),
+    }
+}
+
+/// Ends a deletion: back to the list.
+async fn after_delete(
+    state: &AppState,
+    deleted: Result<(), pilote_store::StoreError>,
+    list: &str,
+) -> Result<Response, PageError> {
+    deleted.map_err(ApiError::from)?;
+    state.refresh().await?;
+    Ok(Redirect::to(list).into_response())
+}
+
+/// The page asking to confirm a deletion.
+fn confirm_delete(
+    (section, section_label): (&str, &str),
+    (back, title): (&str, &str),
+    what: String,
+) -> Result<Html<String>, PageError> {
+    page(&ConfirmDelete {
+        layout: Layout::new(
+            section,
+            &[(section, section_label), (back, title), ("", "Supprimer")],
+        ),
+        what,
+        action: format!("{back}/supprimer"),
+        back: back.to_owned(),
+    })
+}
+
 /// Parses and validates a product form, as the API would.
 fn checked_product(
     state: &AppState,
@@ -408,14 +478,9 @@ fn checked_product(
     existing: Option<&Product>,
 ) -> Result<Result<Product, Errors>, PageError> {
     let record = product_record(fields, existing)?;
-    let product = match parse_record::<Product>(record) {
-        Ok(product) => product,
-        Err(error) => return Ok(Err(field_errors(error, true)?)),
-    };
-    match crate::api::products::validate(&state.model(), &product) {
-        Ok(()) => Ok(Ok(product)),
-        Err(error) => Ok(Err(field_errors(error, false)?)),
-    }
+    checked(record, |product| {
+        crate::api::products::validate(&state.model(), product)
+    })
 }
 
 /// `GET /produits/nouveau`.
@@ -448,25 +513,23 @@ pub async fn create_product(
             ));
         }
     };
-    match state.store().create_product(&product).await {
-        Ok(()) => {}
-        Err(pilote_store::StoreError::Conflict) => {
-            let errors = Errors(BTreeMap::from([(
-                "slug".to_owned(),
-                format!("le produit « {} » existe déjà", product.slug),
-            )]));
-            return rerender(product_form(
+    let written = state.store().create_product(&product).await;
+    after_write(
+        &state,
+        written,
+        format!("le produit « {} » existe déjà", product.slug),
+        format!("/produits/{}", product.slug),
+        |errors| {
+            rerender(product_form(
                 &state,
                 None,
                 fields.clone(),
                 phase_rows_from(&fields),
                 errors,
-            ));
-        }
-        Err(other) => return Err(ApiError::from(other).into()),
-    }
-    state.refresh().await?;
-    Ok(Redirect::to(&format!("/produits/{}", product.slug)).into_response())
+            ))
+        },
+    )
+    .await
 }
 
 /// `GET /produits/{slug}/modifier`.
@@ -512,13 +575,23 @@ pub async fn update_product(
             ));
         }
     };
-    state
-        .store()
-        .update_product(&product)
-        .await
-        .map_err(ApiError::from)?;
-    state.refresh().await?;
-    Ok(Redirect::to(&format!("/produits/{}", product.slug)).into_response())
+    let written = state.store().update_product(&product).await;
+    after_write(
+        &state,
+        written,
+        String::new(),
+        format!("/produits/{}", product.slug),
+        |errors| {
+            rerender(product_form(
+                &state,
+                Some(existing),
+                fields.clone(),
+                phase_rows_from(&fields),
+                errors,
+            ))
+        },
+    )
+    .await
 }
 
 /// A form shown again with its errors: 422, so that clients know nothing was written.
@@ -545,23 +618,14 @@ pub async fn confirm_delete_product(
     let product = model
         .product(&path_slug(&slug)?)
         .ok_or(ApiError::NotFound)?;
-    let back = format!("/produits/{}", product.slug);
-    page(&ConfirmDelete {
-        layout: Layout::new(
-            "/produits",
-            &[
-                ("/produits", "Produits"),
-                (&back, &product.title),
-                ("", "Supprimer"),
-            ],
-        ),
-        what: format!(
+    confirm_delete(
+        ("/produits", "Produits"),
+        (&format!("/produits/{}", product.slug), &product.title),
+        format!(
             "le produit « {} », ses phases et ses événements",
             product.title
         ),
-        action: format!("/produits/{}/supprimer", product.slug),
-        back,
-    })
+    )
 }
 
 /// `POST /produits/{slug}/supprimer`.
@@ -570,13 +634,8 @@ pub async fn delete_product(
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
     ensure_writes_allowed(&state)?;
-    state
-        .store()
-        .delete_product(&path_slug(&slug)?)
-        .await
-        .map_err(ApiError::from)?;
-    state.refresh().await?;
-    Ok(Redirect::to("/produits").into_response())
+    let deleted = state.store().delete_product(&path_slug(&slug)?).await;
+    after_delete(&state, deleted, "/produits").await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -600,31 +659,10 @@ struct MemberForm {
     heading: String,
     action: String,
     creating: bool,
-    fields: Fields,
+    form: Submitted,
     missions: Vec<MissionRow>,
-    errors: Errors,
     domaines: [Domaine; 11],
     statuses: [(&'static str, &'static str); 3],
-}
-
-impl MemberForm {
-    /// The errors as (element id, « field : message ») for the summary at the top.
-    fn summary(&self) -> Vec<(String, String)> {
-        self.errors.summary()
-    }
-
-    #[expect(clippy::unused_self, reason = "templates call it as `self.id(...)`")]
-    fn id(&self, name: &str) -> String {
-        field_id(name)
-    }
-
-    fn value(&self, name: &str) -> &str {
-        self.fields.get(name).map_or("", String::as_str)
-    }
-
-    fn error(&self, name: &str) -> Option<&String> {
-        self.errors.get(name)
-    }
 }
 
 const STATUSES: [(&str, &str); 3] = [
@@ -712,9 +750,8 @@ fn member_form(
         heading,
         action,
         creating: existing.is_none(),
-        fields,
+        form: Submitted { fields, errors },
         missions,
-        errors,
         domaines: Domaine::ALL,
         statuses: STATUSES,
     }
@@ -752,14 +789,9 @@ fn checked_member(
     if let (Some(record), Some(form)) = (record.as_object_mut(), form.as_object()) {
         record.extend(form.clone());
     }
-    let member = match parse_record::<Member>(record) {
-        Ok(member) => member,
-        Err(error) => return Ok(Err(field_errors(error, true)?)),
-    };
-    match crate::api::members::validate(&state.model(), &member) {
-        Ok(()) => Ok(Ok(member)),
-        Err(error) => Ok(Err(field_errors(error, false)?)),
-    }
+    checked(record, |member| {
+        crate::api::members::validate(&state.model(), member)
+    })
 }
 
 /// `GET /membres/nouveau`.
@@ -790,24 +822,22 @@ pub async fn create_member(
             ));
         }
     };
-    match state.store().create_member(&member).await {
-        Ok(()) => {}
-        Err(pilote_store::StoreError::Conflict) => {
-            let errors = Errors(BTreeMap::from([(
-                "slug".to_owned(),
-                format!("le membre « {} » existe déjà", member.slug),
-            )]));
-            return rerender(member_form(
+    let written = state.store().create_member(&member).await;
+    after_write(
+        &state,
+        written,
+        format!("le membre « {} » existe déjà", member.slug),
+        format!("/membres/{}", member.slug),
+        |errors| {
+            rerender(member_form(
                 None,
                 fields.clone(),
                 mission_rows_from(&fields),
                 errors,
-            ));
-        }
-        Err(other) => return Err(ApiError::from(other).into()),
-    }
-    state.refresh().await?;
-    Ok(Redirect::to(&format!("/membres/{}", member.slug)).into_response())
+            ))
+        },
+    )
+    .await
 }
 
 /// `GET /membres/{slug}/modifier`.
@@ -847,13 +877,22 @@ pub async fn update_member(
             ));
         }
     };
-    state
-        .store()
-        .update_member(&member)
-        .await
-        .map_err(ApiError::from)?;
-    state.refresh().await?;
-    Ok(Redirect::to(&format!("/membres/{}", member.slug)).into_response())
+    let written = state.store().update_member(&member).await;
+    after_write(
+        &state,
+        written,
+        String::new(),
+        format!("/membres/{}", member.slug),
+        |errors| {
+            rerender(member_form(
+                Some(existing),
+                fields.clone(),
+                mission_rows_from(&fields),
+                errors,
+            ))
+        },
+    )
+    .await
 }
 
 /// `GET /membres/{slug}/supprimer`: asks for confirmation.
@@ -864,20 +903,11 @@ pub async fn confirm_delete_member(
     ensure_writes_allowed(&state)?;
     let model = state.model();
     let member = model.member(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
-    let back = format!("/membres/{}", member.slug);
-    page(&ConfirmDelete {
-        layout: Layout::new(
-            "/membres",
-            &[
-                ("/membres", "Membres"),
-                (&back, &member.fullname),
-                ("", "Supprimer"),
-            ],
-        ),
-        what: format!("le membre « {} » et ses missions", member.fullname),
-        action: format!("/membres/{}/supprimer", member.slug),
-        back,
-    })
+    confirm_delete(
+        ("/membres", "Membres"),
+        (&format!("/membres/{}", member.slug), &member.fullname),
+        format!("le membre « {} » et ses missions", member.fullname),
+    )
 }
 
 /// `POST /membres/{slug}/supprimer`.
@@ -886,13 +916,8 @@ pub async fn delete_member(
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
     ensure_writes_allowed(&state)?;
-    state
-        .store()
-        .delete_member(&path_slug(&slug)?)
-        .await
-        .map_err(ApiError::from)?;
-    state.refresh().await?;
-    Ok(Redirect::to("/membres").into_response())
+    let deleted = state.store().delete_member(&path_slug(&slug)?).await;
+    after_delete(&state, deleted, "/membres").await
 }
 
 #[cfg(test)]
