@@ -1,13 +1,15 @@
 // Check 4: page weight and EcoIndex of every template, each page in a fresh browser
 // context (empty cache). The score comes from `pilote ecoindex`, the project's one
 // implementation of the formula. Goals: grade A (score > 80) on the home page, the product
-// list and a product page; no page below B.
+// list and a product page; no page below B. The pages of a signed-in person (demo server)
+// are measured with the session of the demo administrator, signed in once through
+// /connexion.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DESKTOP, OUT, SERVERS, launch, open, pagesOf, requireServer, serverTestOptions } from './helpers.mjs';
+import { DESKTOP, OUT, SERVERS, demoSessionState, launch, open, pagesOf, requireServer, serverTestOptions } from './helpers.mjs';
 
 const BIN = process.env.PILOTE_BIN;
 const GRADE_A = new Set(['accueil', 'produits', 'produit']);
@@ -30,9 +32,12 @@ after(async () => {
   await writeFile(join(OUT, 'ecoindex.tsv'), [header.join('\t'), ...lines].join('\n') + '\n');
 });
 
-/** Loads `url` in a fresh context and measures DOM elements, requests and bytes transferred. */
-async function measure(url, status) {
-  const context = await browser.newContext({ viewport: DESKTOP });
+/**
+ * Loads `url` in a fresh context (with the cookies of `storageState`, when given) and
+ * measures DOM elements, requests and bytes transferred.
+ */
+async function measure(url, status, storageState) {
+  const context = await browser.newContext({ viewport: DESKTOP, storageState });
   try {
     const page = await context.newPage();
     await open(page, url, status);
@@ -105,7 +110,10 @@ for (const server of SERVERS) {
       assert.ok(BIN, 'PILOTE_BIN (the pilote binary, for `pilote ecoindex`) is not set');
       const pages = await pagesOf(server);
       // A few pages at once (each in its own context): the figures do not depend on timing.
-      const measures = await pool(pages, 4, ([, path, status]) => measure(server.url + path, status));
+      const session = pages.some((p) => p[3]) ? await demoSessionState(browser, server) : undefined;
+      const measures = await pool(pages, 4, ([, path, status, signedIn]) =>
+        measure(server.url + path, status, signedIn ? session : undefined),
+      );
       const measured = [];
       for (const [i, [template, path]] of pages.entries()) {
         const m = measures[i];

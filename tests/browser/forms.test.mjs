@@ -1,7 +1,7 @@
-// The product forms, keyboard only (when the server shows them: `pilote serve
-// --allow-anonymous-writes`, as tests/browser/run starts the demo server): submit a form
-// with an error, read the error summary, follow its link to the field, read the field's
-// error, fix it and submit again. The error page must pass axe too.
+// The product forms, keyboard only (on a server offering demo accounts, as tests/browser/run
+// starts the demo server): first sign in as the demo administrator through /connexion, then
+// submit a form with an error, read the error summary, follow its link to the field, read
+// the field's error, fix it and submit again. The error page must pass axe too.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -10,15 +10,58 @@ import {
   axeViolations,
   focused,
   formatViolations,
-  hasForms,
+  hasDemoSignIn,
   launch,
   open,
   requireServer,
+  signInAsDemo,
   tabUntil,
 } from './helpers.mjs';
 
 let browser;
 let context;
+/** Per server URL: the sign-in of this file's context, done once. */
+const signIns = new Map();
+
+/**
+ * Signs this file's browser context in as the demo administrator, through the sign-in page,
+ * once per server; false when the server offers no demo accounts (then it shows no forms).
+ */
+function signedIn(server) {
+  if (!signIns.has(server.url)) {
+    signIns.set(
+      server.url,
+      (async () => {
+        if (!(await hasDemoSignIn(server))) return false;
+        const page = await context.newPage();
+        try {
+          await signInAsDemo(page, server.url);
+        } finally {
+          await page.close();
+        }
+        return true;
+      })(),
+    );
+  }
+  return signIns.get(server.url);
+}
+
+const NO_FORMS = 'no forms on this server: it offers no demo accounts to sign in with (started without --demo)';
+
+/** Deletes a product through its confirmation page, when it exists; errors are ignored. */
+async function deleteProduct(page, base, slug) {
+  try {
+    const shown = await page.goto(`${base}/produits/${slug}/supprimer`);
+    if (shown?.status() !== 200) return;
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
+      page.getByRole('button', { name: 'Supprimer définitivement', exact: true }).click(),
+    ]);
+    if (answer.status() >= 400) console.error(`cleanup: deleting ${slug} answered HTTP ${answer.status()}`);
+  } catch (error) {
+    console.error(`cleanup: could not delete ${slug}: ${error.message}`);
+  }
+}
 
 before(async () => {
   browser = await launch();
@@ -115,7 +158,7 @@ for (const server of SERVERS) {
     test('new product: an error, read with the keyboard, then fixed', async (t) => {
       if (server.name !== 'demo' && !server.url) return t.skip(server.missing);
       requireServer(server);
-      if (!(await hasForms(server))) return t.skip('no forms on this server (started without --allow-anonymous-writes)');
+      if (!(await signedIn(server))) return t.skip(NO_FORMS);
       const page = await context.newPage();
       const slug = `essai-clavier-${process.pid}`;
       try {
@@ -146,8 +189,7 @@ for (const server of SERVERS) {
         assert.equal((await page.locator('main h1').innerText()).trim(), 'Essai au clavier');
       } finally {
         // Leave the demo data as it was for the other tests.
-        const confirm = await fetch(`${server.url}/produits/${slug}/supprimer`, { method: 'POST', redirect: 'manual' });
-        await confirm.arrayBuffer();
+        await deleteProduct(page, server.url, slug);
         await page.close();
       }
     });
@@ -155,7 +197,7 @@ for (const server of SERVERS) {
     test('edit a product: an emptied title, read with the keyboard', async (t) => {
       if (server.name !== 'demo' && !server.url) return t.skip(server.missing);
       requireServer(server);
-      if (!(await hasForms(server))) return t.skip('no forms on this server (started without --allow-anonymous-writes)');
+      if (!(await signedIn(server))) return t.skip(NO_FORMS);
       const page = await context.newPage();
       try {
         await open(page, `${server.url}/produits/${server.slugs.product}/modifier`);

@@ -1,9 +1,13 @@
 // Shared helpers for the browser tests: the servers under test, their page templates,
-// the Chromium launcher, axe-core injection and keyboard-focus utilities.
+// the Chromium launcher, sign-in as a person does it, axe-core injection and keyboard-focus
+// utilities.
 //
 // The servers are started by tests/browser/run, which exports:
-//   PILOTE_DEMO_URL  base URL of a server started with --demo (required)
+//   PILOTE_DEMO_URL  base URL of a server started with --demo (required); its demo accounts
+//                    sign in at /connexion, and only signed-in people see the forms
 //   PILOTE_REAL_URL  base URL of a server holding the imported real network (empty: skipped)
+//   PILOTE_OIDC_URL  the local OpenID Connect provider the demo server signs in with (empty:
+//                    the ProConnect test is skipped)
 //   PILOTE_BIN       the pilote binary (used for `pilote ecoindex`)
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -86,51 +90,135 @@ async function firstSlug(base, list) {
 }
 
 /**
- * Whether the server shows the edit forms (`pilote serve --allow-anonymous-writes`):
- * the demo server of tests/browser/run does, the real-network one does not.
+ * Whether the server offers the demo accounts at /connexion (`pilote serve --demo`, as
+ * tests/browser/run starts the demo server; the real-network server does not). The forms
+ * are shown to the people who sign in with them.
  */
-export async function hasForms(server) {
-  const response = await fetch(`${server.url}/produits/nouveau`);
-  await response.arrayBuffer();
-  return response.status === 200;
+export async function hasDemoSignIn(server) {
+  const response = await fetch(`${server.url}/connexion`);
+  const html = await response.text();
+  return response.status === 200 && html.includes('action="/connexion/demo"');
+}
+
+/** The demo accounts the tests sign in as: the radio's label, and the name the header shows. */
+export const DEMO_ACCOUNTS = {
+  administratrice: { label: 'Julie Simon', name: 'Julie Simon' },
+  'responsable-incubateur': { label: 'Marc Michel', name: 'Marc Michel' },
+  'membre-produit': { label: 'Sarah Durand', name: 'Sarah Durand' },
+  'editrice-organisation': { label: 'Élise Fontaine', name: 'Élise Fontaine' },
+};
+
+/** The demo account the form tests sign in as. */
+export const DEMO_ADMIN = 'administratrice';
+
+/** The header link to the account page, whose text is the signed-in person's name. */
+export const accountLink = (page) => page.locator('header .fr-header__tools-links a[href="/compte"]');
+
+/** The header's « Se déconnecter » button. */
+export const signOutButton = (page) =>
+  page.locator('header .fr-header__tools-links').getByRole('button', { name: 'Se déconnecter', exact: true });
+
+/**
+ * Signs in with a demo account as a person does: opens /connexion, clicks the account's
+ * name, presses « Se connecter avec ce compte », and checks the header then shows the name.
+ * Works with JavaScript on or off. Sign-in is rate limited per address (10 at once, then 10
+ * a minute): when the server answers « Trop de tentatives » (429), waits and tries again,
+ * as a person would.
+ */
+export async function signInAsDemo(page, base, key = DEMO_ADMIN) {
+  const account = DEMO_ACCOUNTS[key];
+  if (!account) throw new Error(`unknown demo account ${key}`);
+  for (let attempt = 1; ; attempt++) {
+    const shown = await page.goto(`${base}/connexion`, { waitUntil: 'load' });
+    if (shown?.status() !== 200) throw new Error(`${base}/connexion: HTTP ${shown?.status()}`);
+    await page.locator('label.fr-label', { hasText: account.label }).first().click();
+    const radio = page.getByRole('radio', { name: new RegExp(`^${account.label}`) });
+    if (!(await radio.isChecked())) throw new Error(`clicking « ${account.label} » did not choose the ${key} account`);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/connexion/demo'),
+      page.getByRole('button', { name: 'Se connecter avec ce compte', exact: true }).click(),
+    ]);
+    if (answer.status() === 429 && attempt < 8) {
+      console.error(`signing in as ${key}: « Trop de tentatives » (HTTP 429), trying again in 7 s`);
+      await page.waitForLoadState('load');
+      await new Promise((resolve) => setTimeout(resolve, 7000));
+      continue;
+    }
+    if (answer.status() < 300 || answer.status() >= 400) {
+      await page.waitForLoadState('load');
+      const text = await page.locator('main').innerText().catch(() => '');
+      throw new Error(`signing in as ${key}: HTTP ${answer.status()}, expected a redirection: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+    }
+    await page.waitForURL((url) => url.pathname !== '/connexion/demo' && url.pathname !== '/connexion');
+    await page.waitForLoadState('load');
+    const shownName = (await accountLink(page).innerText()).trim();
+    if (shownName !== account.name) throw new Error(`after signing in as ${key}, the header shows « ${shownName} », expected « ${account.name} »`);
+    return account;
+  }
 }
 
 /**
- * Every page template of a server: [template name, path, expected HTTP status], with the
- * forms when the server has them. Missing member/team slugs come from the list pages.
+ * The cookies of a demo account's session, signed in once through the sign-in page in a
+ * throwaway context, for tests that open many fresh contexts (`newContext({ storageState })`).
+ */
+export async function demoSessionState(browser, server, key = DEMO_ADMIN) {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  try {
+    await signInAsDemo(await context.newPage(), server.url, key);
+    return await context.storageState();
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Every page template of a server: [template name, path, expected HTTP status, signed in].
+ * The pages a signed-in person sees come last, when the server offers demo accounts: they
+ * are seen signed in as the demo administrator (DEMO_ADMIN). Missing member/team slugs come
+ * from the list pages.
  */
 export async function pagesOf(server) {
   const s = { ...server.slugs };
   if (!s.member) s.member = await firstSlug(server.url, 'membres');
   if (!s.team) s.team = await firstSlug(server.url, 'equipes');
-  const forms = (await hasForms(server))
+  const signedIn = (await hasDemoSignIn(server))
     ? [
-        ['produit-nouveau', '/produits/nouveau', 200],
-        ['produit-modifier', `/produits/${s.product}/modifier`, 200],
-        ['produit-supprimer', `/produits/${s.product}/supprimer`, 200],
-        ['membre-nouveau', '/membres/nouveau', 200],
-        ['membre-modifier', `/membres/${s.member}/modifier`, 200],
-        ['membre-supprimer', `/membres/${s.member}/supprimer`, 200],
+        // The header of a signed-in person (name, « Administration », « Se déconnecter »)
+        // and the record's « Modifier » / « Supprimer » / « Historique » buttons.
+        ['produit-connecte', `/produits/${s.product}`, 200, true],
+        ['produit-historique', `/produits/${s.product}/historique`, 200, true],
+        ['produit-nouveau', '/produits/nouveau', 200, true],
+        ['produit-modifier', `/produits/${s.product}/modifier`, 200, true],
+        ['produit-supprimer', `/produits/${s.product}/supprimer`, 200, true],
+        ['membre-nouveau', '/membres/nouveau', 200, true],
+        ['membre-modifier', `/membres/${s.member}/modifier`, 200, true],
+        ['membre-supprimer', `/membres/${s.member}/supprimer`, 200, true],
+        ['compte', '/compte', 200, true],
+        ['reauthentification', '/connexion/reauthentification', 200, true],
+        ['admin-comptes', '/admin/comptes', 200, true],
       ]
     : [];
   return [
-    ['accueil', '/', 200],
-    ['produits', '/produits', 200],
-    ['produit', `/produits/${s.product}`, 200],
-    ['incubateurs', '/incubateurs', 200],
-    ['incubateur', `/incubateurs/${s.incubator}`, 200],
-    ['organisations', '/organisations', 200],
-    ['organisation', `/organisations/${s.organisation}`, 200],
-    ['membres', '/membres', 200],
-    ['membre', `/membres/${s.member}`, 200],
-    ['equipes', '/equipes', 200],
-    ['equipe', `/equipes/${s.team}`, 200],
-    ['accessibilite', '/accessibilite', 200],
-    ['mentions-legales', '/mentions-legales', 200],
-    ['donnees-personnelles', '/donnees-personnelles', 200],
-    ['plan-du-site', '/plan-du-site', 200],
-    ['404', '/nope', 404],
-    ...forms,
+    ['accueil', '/', 200, false],
+    ['produits', '/produits', 200, false],
+    ['produit', `/produits/${s.product}`, 200, false],
+    ['incubateurs', '/incubateurs', 200, false],
+    ['incubateur', `/incubateurs/${s.incubator}`, 200, false],
+    ['organisations', '/organisations', 200, false],
+    ['organisation', `/organisations/${s.organisation}`, 200, false],
+    ['membres', '/membres', 200, false],
+    ['membre', `/membres/${s.member}`, 200, false],
+    ['equipes', '/equipes', 200, false],
+    ['equipe', `/equipes/${s.team}`, 200, false],
+    ['accessibilite', '/accessibilite', 200, false],
+    ['mentions-legales', '/mentions-legales', 200, false],
+    ['donnees-personnelles', '/donnees-personnelles', 200, false],
+    ['plan-du-site', '/plan-du-site', 200, false],
+    ['404', '/nope', 404, false],
+    ['connexion', '/connexion', 200, false],
+    ['connexion-requise', '/compte', 401, false],
+    ['deconnexion-terminee', '/deconnexion/terminee', 200, false],
+    ...signedIn,
   ];
 }
 

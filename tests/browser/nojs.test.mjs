@@ -1,8 +1,10 @@
-// Check 3: JavaScript disabled. Every page loads; the filter form works by submitting it;
-// pagination links work; a product page shows its phases.
+// Check 3: JavaScript disabled. Every page loads (on the demo server, signing in as the
+// demo administrator through /connexion, without JavaScript, for the pages of a signed-in
+// person); the filter form works by submitting it; pagination links work; a product page
+// shows its phases.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DESKTOP, MOBILE, SERVERS, launch, open, pagesOf, requireServer, serverTestOptions } from './helpers.mjs';
+import { DESKTOP, MOBILE, SERVERS, launch, open, pagesOf, requireServer, serverTestOptions, signInAsDemo } from './helpers.mjs';
 
 let browser;
 let context;
@@ -27,9 +29,18 @@ for (const server of SERVERS) {
   describe(`sans JavaScript — serveur ${server.name}`, serverTestOptions(server), () => {
     test('every page loads, with its title and heading', async (t) => {
       requireServer(server);
-      const page = await context.newPage();
+      // A context of its own: the session opened here is not the other tests'.
+      const own = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+      const page = await own.newPage();
       try {
-        for (const [template, path, status] of await pagesOf(server)) {
+        let signedIn = false;
+        for (const [template, path, status, needsSignIn] of await pagesOf(server)) {
+          if (needsSignIn && !signedIn) {
+            await t.test('sign in as the demo administrator (/connexion, without JavaScript)', async () => {
+              await signInAsDemo(page, server.url);
+            });
+            signedIn = true;
+          }
           await t.test(`${template} ${path}`, async () => {
             await open(page, server.url + path, status, NOJS);
             assert.match(await page.title(), /Pilote/);
@@ -38,7 +49,7 @@ for (const server of SERVERS) {
           });
         }
       } finally {
-        await page.close();
+        await own.close();
       }
     });
 

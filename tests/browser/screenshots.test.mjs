@@ -1,5 +1,6 @@
-// Check 5: full-page screenshots of the home page, the product list and a product page,
-// at desktop (1280×800) and mobile (375×812) sizes, into tests/browser/out/screenshots/.
+// Check 5: full-page screenshots of the home page, the product list, a product page and the
+// sign-in page, at desktop (1280×800) and mobile (375×812) sizes, into
+// tests/browser/out/screenshots/.
 import assert from 'node:assert/strict';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ for (const server of SERVERS) {
             ['accueil', '/'],
             ['produits', '/produits'],
             ['produit', `/produits/${server.slugs.product}`],
+            ['connexion', '/connexion'],
           ];
           for (const [name, path] of pages) {
             await open(page, server.url + path);

@@ -32,6 +32,24 @@ pub enum DomainError {
     /// A field that must hold text was empty.
     #[error("ce champ est obligatoire")]
     Required,
+    /// An audit action or actor kind that does not exist.
+    #[error("nom inconnu dans le journal d'audit « {0} »")]
+    UnknownAuditName(String),
+    /// A role name outside the permission table.
+    #[error("rôle inconnu « {0} »")]
+    UnknownRole(String),
+    /// A token scope that does not exist.
+    #[error("portée inconnue « {0} »")]
+    UnknownScope(String),
+    /// Product membership follows from missions; it is never granted.
+    #[error("le rôle de membre d'un produit découle des missions et ne s'attribue pas")]
+    DerivedRole,
+    /// A scoped role granted without its incubator or organisation.
+    #[error("le rôle « {0} » s'attribue pour un incubateur ou une organisation précis")]
+    RoleNeedsScope(&'static str),
+    /// An unscoped role granted with a scope.
+    #[error("le rôle « {0} » ne se limite pas à un incubateur ou une organisation")]
+    RoleTakesNoScope(&'static str),
 }
 
 /// The field and message of a deserialisation error at `path`.

@@ -1,4 +1,653 @@
-//! The `identity` context: accounts, roles and permissions, API tokens.
+//! The `identity` context: roles, the permission table, and API token scopes.
 //!
-//! Its types arrive with the issue that builds this capability; the module exists so that
-//! every layer keeps the same map of contexts.
+//! Every decision "may this person do that to this record" is taken by [`Principal::may`]
+//! against [`PERMISSIONS`], the one table of who may do what; the web layer only gathers
+//! the principal and the target, and the documentation prints the same table.
+
+use std::fmt;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{DomainError, Slug};
+
+/// A role held by an account. Product membership is not granted: it follows from the
+/// member's current missions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The steering team: every action on every record.
+    Administrator,
+    /// Runs one incubator and its products.
+    IncubatorManager,
+    /// Works on a product today (derived from missions).
+    ProductMember,
+    /// Keeps one organisation's record.
+    OrganisationEditor,
+}
+
+impl Role {
+    /// Every role, in the documentation's order.
+    pub const ALL: [Self; 4] = [
+        Self::Administrator,
+        Self::IncubatorManager,
+        Self::ProductMember,
+        Self::OrganisationEditor,
+    ];
+
+    /// The stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Administrator => "administrator",
+            Self::IncubatorManager => "incubator_manager",
+            Self::ProductMember => "product_member",
+            Self::OrganisationEditor => "organisation_editor",
+        }
+    }
+
+    /// The French label.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Administrator => "Administrateur (équipe de pilotage)",
+            Self::IncubatorManager => "Responsable d'incubateur",
+            Self::ProductMember => "Membre d'un produit",
+            Self::OrganisationEditor => "Éditeur d'organisation",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(name: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|role| role.as_str() == name)
+            .ok_or_else(|| DomainError::UnknownRole(name.to_owned()))
+    }
+}
+
+/// A role granted to an account, with the record it applies to when the role is scoped.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub struct RoleGrant {
+    /// The role.
+    pub role: Role,
+    /// The incubator or organisation, for scoped roles.
+    #[serde(default)]
+    pub scope: Option<Slug>,
+}
+
+impl RoleGrant {
+    /// Checks that the role is one that is granted, with a scope exactly when it needs one.
+    pub fn new(role: Role, scope: Option<Slug>) -> Result<Self, DomainError> {
+        let needs_scope = matches!(role, Role::IncubatorManager | Role::OrganisationEditor);
+        match (role, &scope) {
+            (Role::ProductMember, _) => Err(DomainError::DerivedRole),
+            (_, None) if needs_scope => Err(DomainError::RoleNeedsScope(role.as_str())),
+            (_, Some(_)) if !needs_scope => Err(DomainError::RoleTakesNoScope(role.as_str())),
+            _ => Ok(Self { role, scope }),
+        }
+    }
+}
+
+impl fmt::Display for RoleGrant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.scope {
+            Some(scope) => write!(f, "{} « {scope} »", self.role.label()),
+            None => f.write_str(self.role.label()),
+        }
+    }
+}
+
+/// What an API token may be used for.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+pub enum Scope {
+    /// Read what the account may read, personal fields included.
+    #[serde(rename = "read")]
+    Read,
+    /// Write products, members, incubators and organisations.
+    #[serde(rename = "write:portfolio")]
+    WritePortfolio,
+    /// Grant roles and read the audit log.
+    #[serde(rename = "admin")]
+    Admin,
+}
+
+impl Scope {
+    /// Every scope.
+    pub const ALL: [Self; 3] = [Self::Read, Self::WritePortfolio, Self::Admin];
+
+    /// The name used in tokens and forms.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::WritePortfolio => "write:portfolio",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// The French label.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Read => "Lecture (y compris les champs personnels visibles par le compte)",
+            Self::WritePortfolio => {
+                "Écriture du portefeuille (produits, membres, incubateurs, organisations)"
+            }
+            Self::Admin => "Administration (rôles, journal d'audit)",
+        }
+    }
+
+    /// Parses a scope name.
+    pub fn parse(name: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|scope| scope.as_str() == name)
+            .ok_or_else(|| DomainError::UnknownScope(name.to_owned()))
+    }
+}
+
+/// Something a person may or may not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Create a product.
+    CreateProduct,
+    /// Change a product.
+    UpdateProduct,
+    /// Delete a product.
+    DeleteProduct,
+    /// Create a member.
+    CreateMember,
+    /// Change a member.
+    UpdateMember,
+    /// Delete a member.
+    DeleteMember,
+    /// Read a member's personal fields.
+    ReadPersonalFields,
+    /// Change an incubator.
+    UpdateIncubator,
+    /// Change an organisation.
+    UpdateOrganisation,
+    /// Grant or revoke roles.
+    ManageRoles,
+    /// Read the audit log.
+    ReadAuditLog,
+    /// Create one's own API tokens.
+    ManageOwnTokens,
+}
+
+/// Who may do an action, each rule relative to the target record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Any administrator.
+    Administrator,
+    /// A manager of one of the target's incubators.
+    IncubatorManager,
+    /// A member with a current mission on the target product.
+    ProductMember,
+    /// An editor of the target organisation.
+    OrganisationEditor,
+    /// The member the target is.
+    Themselves,
+    /// Anyone signed in.
+    SignedIn,
+}
+
+impl Rule {
+    /// The French wording used in the documentation's table.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Administrator => "administrateur",
+            Self::IncubatorManager => "responsable de l'incubateur",
+            Self::ProductMember => "membre du produit",
+            Self::OrganisationEditor => "éditeur de l'organisation",
+            Self::Themselves => "le membre lui-même",
+            Self::SignedIn => "toute personne connectée",
+        }
+    }
+}
+
+/// One line of the permission table.
+#[derive(Debug, Clone, Copy)]
+pub struct Permission {
+    /// The action.
+    pub action: Action,
+    /// What it is called in the documentation.
+    pub label: &'static str,
+    /// The token scope a machine needs for it.
+    pub scope: Scope,
+    /// Who may do it.
+    pub rules: &'static [Rule],
+}
+
+/// Who may do what: the one table every check reads, and the documentation shows.
+pub const PERMISSIONS: &[Permission] = &[
+    Permission {
+        action: Action::CreateProduct,
+        label: "créer un produit",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator, Rule::IncubatorManager],
+    },
+    Permission {
+        action: Action::UpdateProduct,
+        label: "modifier un produit",
+        scope: Scope::WritePortfolio,
+        rules: &[
+            Rule::Administrator,
+            Rule::IncubatorManager,
+            Rule::ProductMember,
+        ],
+    },
+    Permission {
+        action: Action::DeleteProduct,
+        label: "supprimer un produit",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator, Rule::IncubatorManager],
+    },
+    Permission {
+        action: Action::CreateMember,
+        label: "créer un membre",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator, Rule::IncubatorManager],
+    },
+    Permission {
+        action: Action::UpdateMember,
+        label: "modifier un membre",
+        scope: Scope::WritePortfolio,
+        rules: &[
+            Rule::Administrator,
+            Rule::IncubatorManager,
+            Rule::Themselves,
+        ],
+    },
+    Permission {
+        action: Action::DeleteMember,
+        label: "supprimer un membre",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator],
+    },
+    Permission {
+        action: Action::ReadPersonalFields,
+        label: "lire les champs personnels d'un membre",
+        scope: Scope::Read,
+        rules: &[Rule::Administrator, Rule::Themselves],
+    },
+    Permission {
+        action: Action::UpdateIncubator,
+        label: "modifier un incubateur",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator, Rule::IncubatorManager],
+    },
+    Permission {
+        action: Action::UpdateOrganisation,
+        label: "modifier une organisation",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator, Rule::OrganisationEditor],
+    },
+    Permission {
+        action: Action::ManageRoles,
+        label: "attribuer ou retirer un rôle",
+        scope: Scope::Admin,
+        rules: &[Rule::Administrator],
+    },
+    Permission {
+        action: Action::ReadAuditLog,
+        label: "lire le journal d'audit",
+        scope: Scope::Admin,
+        rules: &[Rule::Administrator],
+    },
+    Permission {
+        action: Action::ManageOwnTokens,
+        label: "créer et révoquer ses jetons d'API",
+        scope: Scope::Admin,
+        rules: &[Rule::SignedIn],
+    },
+];
+
+/// The line of the table for an action.
+pub fn permission(action: Action) -> &'static Permission {
+    PERMISSIONS
+        .iter()
+        .find(|permission| permission.action == action)
+        // Every action has a line: the `every_action_has_a_line` test walks them all.
+        .unwrap_or(&PERMISSIONS[0])
+}
+
+/// The record an action is aimed at, as far as permissions care.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    /// The product, for product actions.
+    pub product: Option<Slug>,
+    /// The incubators the record belongs to (a product's, or those of a member's products).
+    pub incubators: Vec<Slug>,
+    /// The organisation, for organisation actions.
+    pub organisation: Option<Slug>,
+    /// The member, for member actions.
+    pub member: Option<Slug>,
+}
+
+/// Someone acting: a signed-in person, or a machine holding one of their tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The account's number.
+    pub account: i64,
+    /// The name shown in the log and the header.
+    pub name: String,
+    /// The member the account is, when linked.
+    pub member: Option<Slug>,
+    /// Granted roles.
+    pub grants: Vec<RoleGrant>,
+    /// Products the member works on today (from their current missions).
+    pub products: Vec<Slug>,
+    /// The token's scopes; `None` for a person signed in through a session.
+    pub scopes: Option<Vec<Scope>>,
+    /// The token's number, when acting through one.
+    pub token: Option<i64>,
+}
+
+impl Principal {
+    /// Whether this principal may do `action` to `target`.
+    pub fn may(&self, action: Action, target: &Target) -> bool {
+        let permission = permission(action);
+        let scoped = self
+            .scopes
+            .as_ref()
+            .is_none_or(|scopes| scopes.contains(&permission.scope));
+        scoped
+            && permission
+                .rules
+                .iter()
+                .any(|rule| self.meets(*rule, target))
+    }
+
+    /// Whether this principal may do `action` to some record, to offer it at all (the
+    /// "new product" button, for example).
+    pub fn may_somewhere(&self, action: Action) -> bool {
+        let permission = permission(action);
+        let scoped = self
+            .scopes
+            .as_ref()
+            .is_none_or(|scopes| scopes.contains(&permission.scope));
+        scoped
+            && permission.rules.iter().any(|rule| match rule {
+                Rule::Administrator => self.is_administrator(),
+                Rule::IncubatorManager => self.holds_any(Role::IncubatorManager),
+                Rule::ProductMember => !self.products.is_empty(),
+                Rule::OrganisationEditor => self.holds_any(Role::OrganisationEditor),
+                Rule::Themselves => self.member.is_some(),
+                Rule::SignedIn => true,
+            })
+    }
+
+    fn holds_any(&self, role: Role) -> bool {
+        self.grants.iter().any(|grant| grant.role == role)
+    }
+
+    /// Whether the principal is an administrator.
+    pub fn is_administrator(&self) -> bool {
+        self.holds(Role::Administrator, None)
+    }
+
+    /// The roles held, product membership included, for display.
+    pub fn roles(&self) -> Vec<Role> {
+        let mut roles: Vec<Role> = self.grants.iter().map(|grant| grant.role).collect();
+        if !self.products.is_empty() {
+            roles.push(Role::ProductMember);
+        }
+        roles.sort_by_key(|role| Role::ALL.iter().position(|r| r == role));
+        roles.dedup();
+        roles
+    }
+
+    fn holds(&self, role: Role, scope: Option<&Slug>) -> bool {
+        self.grants
+            .iter()
+            .any(|grant| grant.role == role && (scope.is_none() || grant.scope.as_ref() == scope))
+    }
+
+    fn meets(&self, rule: Rule, target: &Target) -> bool {
+        match rule {
+            Rule::Administrator => self.is_administrator(),
+            Rule::IncubatorManager => target
+                .incubators
+                .iter()
+                .any(|incubator| self.holds(Role::IncubatorManager, Some(incubator))),
+            Rule::ProductMember => target
+                .product
+                .as_ref()
+                .is_some_and(|product| self.products.contains(product)),
+            Rule::OrganisationEditor => target.organisation.as_ref().is_some_and(|organisation| {
+                self.holds(Role::OrganisationEditor, Some(organisation))
+            }),
+            Rule::Themselves => target.member.is_some() && target.member == self.member,
+            Rule::SignedIn => true,
+        }
+    }
+}
+
+/// A person's account: who the identity provider says they are, and what they were granted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Account {
+    /// The account's number.
+    pub id: i64,
+    /// The identity provider's subject (`sub`); `None` for demo accounts.
+    pub sub: Option<String>,
+    /// Work e-mail address (personal).
+    pub email: String,
+    /// First name (personal).
+    pub given_name: String,
+    /// Last name (personal; ProConnect's `usual_name`).
+    pub usual_name: String,
+    /// The employing organisation's SIRET (personal).
+    pub siret: Option<String>,
+    /// The provider's own identifier of the agent (personal).
+    pub uid: Option<String>,
+    /// The member this account is, matched by e-mail.
+    pub member: Option<Slug>,
+    /// Granted roles.
+    pub grants: Vec<RoleGrant>,
+    /// Creation time (RFC 3339).
+    pub created_at: String,
+    /// Last sign-in (RFC 3339).
+    pub last_sign_in_at: Option<String>,
+}
+
+impl Account {
+    /// The name shown in the header and the audit log.
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.given_name, self.usual_name)
+    }
+}
+
+/// What the identity provider tells about a person at sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderIdentity {
+    /// Subject: the reconciliation key.
+    pub sub: String,
+    /// E-mail address.
+    pub email: String,
+    /// First name.
+    pub given_name: String,
+    /// Last name.
+    pub usual_name: String,
+    /// SIRET of the employer.
+    pub siret: Option<String>,
+    /// The provider's identifier.
+    pub uid: Option<String>,
+}
+
+/// An API token as its owner sees it; the secret itself is shown once and never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ApiToken {
+    /// The token's number.
+    pub id: i64,
+    /// The owner's account.
+    pub account: i64,
+    /// What the owner called it.
+    pub name: String,
+    /// The secret's first characters, to recognise it.
+    pub prefix: String,
+    /// What it may be used for.
+    pub scopes: Vec<Scope>,
+    /// Creation time (RFC 3339).
+    pub created_at: String,
+    /// Expiry time (RFC 3339).
+    pub expires_at: String,
+    /// Revocation time, when revoked.
+    pub revoked_at: Option<String>,
+    /// Last use.
+    pub last_used_at: Option<String>,
+}
+
+/// The permission table in Markdown, as the README shows it.
+pub fn permission_table_markdown() -> String {
+    let mut table = String::from("| Action | Qui peut | Portée du jeton |\n|---|---|---|\n");
+    for permission in PERMISSIONS {
+        let who: Vec<&str> = permission.rules.iter().map(|rule| rule.label()).collect();
+        let _ = writeln!(
+            table,
+            "| {} | {} | `{}` |",
+            permission.label,
+            who.join(", "),
+            permission.scope.as_str()
+        );
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slug(s: &str) -> Slug {
+        Slug::parse(s).unwrap()
+    }
+
+    fn principal(grants: Vec<RoleGrant>, member: Option<&str>, products: &[&str]) -> Principal {
+        Principal {
+            account: 1,
+            name: "Agent".into(),
+            member: member.map(slug),
+            grants,
+            products: products.iter().map(|p| slug(p)).collect(),
+            scopes: None,
+            token: None,
+        }
+    }
+
+    fn product(slug_: &str, incubator: &str) -> Target {
+        Target {
+            product: Some(slug(slug_)),
+            incubators: vec![slug(incubator)],
+            ..Target::default()
+        }
+    }
+
+    #[test]
+    fn every_action_has_a_line() {
+        let actions = [
+            Action::CreateProduct,
+            Action::UpdateProduct,
+            Action::DeleteProduct,
+            Action::CreateMember,
+            Action::UpdateMember,
+            Action::DeleteMember,
+            Action::ReadPersonalFields,
+            Action::UpdateIncubator,
+            Action::UpdateOrganisation,
+            Action::ManageRoles,
+            Action::ReadAuditLog,
+            Action::ManageOwnTokens,
+        ];
+        for action in actions {
+            assert_eq!(permission(action).action, action);
+        }
+        assert_eq!(PERMISSIONS.len(), actions.len());
+    }
+
+    #[test]
+    fn managers_act_on_their_incubator_only() {
+        let manager = principal(
+            vec![RoleGrant::new(Role::IncubatorManager, Some(slug("dinum"))).unwrap()],
+            None,
+            &[],
+        );
+        assert!(manager.may(Action::UpdateProduct, &product("a", "dinum")));
+        assert!(manager.may(Action::DeleteProduct, &product("a", "dinum")));
+        assert!(!manager.may(Action::UpdateProduct, &product("a", "justice")));
+        assert!(!manager.may(Action::ManageRoles, &Target::default()));
+    }
+
+    #[test]
+    fn product_members_update_but_do_not_delete_their_product() {
+        let member = principal(vec![], Some("jean.dupont"), &["a"]);
+        assert!(member.may(Action::UpdateProduct, &product("a", "dinum")));
+        assert!(!member.may(Action::DeleteProduct, &product("a", "dinum")));
+        assert!(!member.may(Action::UpdateProduct, &product("b", "dinum")));
+        assert_eq!(member.roles(), vec![Role::ProductMember]);
+    }
+
+    #[test]
+    fn personal_fields_are_for_the_member_and_administrators() {
+        let target = Target {
+            member: Some(slug("jean.dupont")),
+            ..Target::default()
+        };
+        let himself = principal(vec![], Some("jean.dupont"), &[]);
+        let other = principal(vec![], Some("marie.curie"), &[]);
+        let admin = principal(
+            vec![RoleGrant::new(Role::Administrator, None).unwrap()],
+            None,
+            &[],
+        );
+        assert!(himself.may(Action::ReadPersonalFields, &target));
+        assert!(!other.may(Action::ReadPersonalFields, &target));
+        assert!(admin.may(Action::ReadPersonalFields, &target));
+        // An account linked to no member is never "themselves".
+        let unlinked = principal(vec![], None, &[]);
+        assert!(!unlinked.may(Action::UpdateMember, &Target::default()));
+    }
+
+    #[test]
+    fn tokens_are_limited_to_their_scopes() {
+        let mut admin = principal(
+            vec![RoleGrant::new(Role::Administrator, None).unwrap()],
+            None,
+            &[],
+        );
+        admin.scopes = Some(vec![Scope::Read]);
+        assert!(!admin.may(Action::UpdateProduct, &product("a", "dinum")));
+        admin.scopes = Some(vec![Scope::Read, Scope::WritePortfolio]);
+        assert!(admin.may(Action::UpdateProduct, &product("a", "dinum")));
+        assert!(!admin.may(Action::ManageRoles, &Target::default()));
+    }
+
+    #[test]
+    fn offers_follow_the_table() {
+        let manager = principal(
+            vec![RoleGrant::new(Role::IncubatorManager, Some(slug("dinum"))).unwrap()],
+            None,
+            &[],
+        );
+        assert!(manager.may_somewhere(Action::CreateProduct));
+        assert!(!manager.may_somewhere(Action::DeleteMember));
+        let member = principal(vec![], Some("jean.dupont"), &["a"]);
+        assert!(!member.may_somewhere(Action::CreateProduct));
+        assert!(member.may_somewhere(Action::UpdateProduct));
+    }
+
+    #[test]
+    fn grants_check_their_scope() {
+        assert!(RoleGrant::new(Role::IncubatorManager, None).is_err());
+        assert!(RoleGrant::new(Role::Administrator, Some(slug("x"))).is_err());
+        assert!(RoleGrant::new(Role::ProductMember, None).is_err());
+        assert!(RoleGrant::new(Role::OrganisationEditor, Some(slug("x"))).is_ok());
+    }
+
+    #[test]
+    fn the_table_names_every_action() {
+        let table = permission_table_markdown();
+        assert_eq!(table.lines().count(), PERMISSIONS.len() + 2);
+        assert!(table.contains("| supprimer un membre | administrateur | `write:portfolio` |"));
+    }
+}

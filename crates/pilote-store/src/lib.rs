@@ -19,6 +19,7 @@ use std::fmt;
 
 pub use error::StoreError;
 use pilote_domain::Slug;
+use pilote_domain::audit::Actor;
 use pilote_domain::portfolio::{Member, Portfolio, Product};
 
 /// Shorthand for the store's results.
@@ -59,6 +60,12 @@ macro_rules! dispatch {
         }
     };
 }
+
+mod audit;
+pub use audit::{AuditPage, AuditVerification, Erasure};
+
+mod identity;
+pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
 
 /// Records to write together, in one transaction; each replaces any record of the same slug.
 #[derive(Debug, Default, Clone)]
@@ -140,39 +147,40 @@ impl Store {
         dispatch!(self, pool => backend::portfolio::load(pool).await)
     }
 
-    /// Writes every record of `changes` in one transaction.
-    pub async fn apply(&self, changes: &PortfolioChanges) -> Result<()> {
-        dispatch!(self, pool => backend::portfolio::apply(pool, changes).await)
+    /// Writes every record of `changes` in one transaction, logging each record that
+    /// differs from the stored one as done by `actor`.
+    pub async fn apply(&self, changes: &PortfolioChanges, actor: &Actor) -> Result<()> {
+        dispatch!(self, pool => backend::portfolio::apply(pool, changes, actor).await)
     }
 
     /// Creates a product; [`StoreError::Conflict`] when its slug is taken.
-    pub async fn create_product(&self, product: &Product) -> Result<()> {
-        dispatch!(self, pool => backend::portfolio::write_product(pool, product, WriteMode::Create).await)
+    pub async fn create_product(&self, product: &Product, actor: &Actor) -> Result<()> {
+        dispatch!(self, pool => backend::portfolio::write_product(pool, product, WriteMode::Create, actor).await)
     }
 
     /// Replaces a product; [`StoreError::NotFound`] when it does not exist.
-    pub async fn update_product(&self, product: &Product) -> Result<()> {
-        dispatch!(self, pool => backend::portfolio::write_product(pool, product, WriteMode::Update).await)
+    pub async fn update_product(&self, product: &Product, actor: &Actor) -> Result<()> {
+        dispatch!(self, pool => backend::portfolio::write_product(pool, product, WriteMode::Update, actor).await)
     }
 
     /// Deletes a product; [`StoreError::NotFound`] when it does not exist.
-    pub async fn delete_product(&self, slug: &Slug) -> Result<()> {
-        dispatch!(self, pool => backend::portfolio::delete(pool, "products", slug).await)
+    pub async fn delete_product(&self, slug: &Slug, actor: &Actor) -> Result<()> {
+        dispatch!(self, pool => backend::portfolio::delete_product(pool, slug, actor).await)
     }
 
     /// Creates a member; [`StoreError::Conflict`] when its slug is taken.
-    pub async fn create_member(&self, member: &Member) -> Result<()> {
-        dispatch!(self, pool => backend::portfolio::write_member(pool, member, WriteMode::Create).await)
+    pub async fn create_member(&self, member: &Member, actor: &Actor) -> Result<()> {
+        dispatch!(self, pool => backend::portfolio::write_member(pool, member, WriteMode::Create, actor).await)
     }
 
     /// Replaces a member; [`StoreError::NotFound`] when it does not exist.
-    pub async fn update_member(&self, member: &Member) -> Result<()> {
-        dispatch!(self, pool => backend::portfolio::write_member(pool, member, WriteMode::Update).await)
+    pub async fn update_member(&self, member: &Member, actor: &Actor) -> Result<()> {
+        dispatch!(self, pool => backend::portfolio::write_member(pool, member, WriteMode::Update, actor).await)
     }
 
     /// Deletes a member; [`StoreError::NotFound`] when it does not exist.
-    pub async fn delete_member(&self, slug: &Slug) -> Result<()> {
-        dispatch!(self, pool => backend::portfolio::delete(pool, "members", slug).await)
+    pub async fn delete_member(&self, slug: &Slug, actor: &Actor) -> Result<()> {
+        dispatch!(self, pool => backend::portfolio::delete_member(pool, slug, actor).await)
     }
 
     /// Closes every connection, waiting for running queries.

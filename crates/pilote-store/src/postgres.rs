@@ -10,11 +10,21 @@ use crate::Result;
 /// This backend's database type, for the shared repository code.
 pub(crate) type Db = sqlx::Postgres;
 
+#[path = "repo/audit.rs"]
+pub(crate) mod audit;
+#[path = "repo/batch.rs"]
+mod batch;
+#[path = "repo/identity.rs"]
+pub(crate) mod identity;
 #[path = "repo/portfolio.rs"]
 pub(crate) mod portfolio;
 #[path = "repo/schema.rs"]
 mod schema;
 pub(crate) use schema::migrate;
+
+/// Serialises the writers of the audit chain until their transaction ends (the key spells
+/// "pilote").
+pub(crate) const AUDIT_LOCK: Option<&str> = Some("SELECT pg_advisory_xact_lock(123598093120613)");
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 

@@ -10,11 +10,22 @@ use crate::Result;
 /// This backend's database type, for the shared repository code.
 pub(crate) type Db = sqlx::Sqlite;
 
+#[path = "repo/audit.rs"]
+pub(crate) mod audit;
+#[path = "repo/batch.rs"]
+mod batch;
+#[path = "repo/identity.rs"]
+pub(crate) mod identity;
 #[path = "repo/portfolio.rs"]
 pub(crate) mod portfolio;
 #[path = "repo/schema.rs"]
 mod schema;
 pub(crate) use schema::migrate;
+
+/// Serialises the writers of the audit chain: a no-op write takes SQLite's one write lock
+/// (already held when the transaction wrote its data first) until the transaction ends.
+pub(crate) const AUDIT_LOCK: Option<&str> =
+    Some("UPDATE store_revision SET revision = revision WHERE id = 1");
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 

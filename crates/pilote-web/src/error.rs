@@ -18,9 +18,15 @@ pub enum ApiError {
     /// Nothing at this address.
     #[error("ressource introuvable")]
     NotFound,
-    /// Writing is not allowed here.
+    /// The request needs a signed-in person or a valid token.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// The caller may not do this.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// Too many attempts from this address.
+    #[error("trop de tentatives : réessayez dans une minute")]
+    TooManyRequests,
     /// A record with this identifier already exists.
     #[error("{0}")]
     Conflict(String),
@@ -77,7 +83,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
@@ -100,6 +108,13 @@ impl IntoResponse for ApiError {
                 fields,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"pilote\""),
+            );
+        }
+        response
     }
 }

@@ -30,7 +30,18 @@ pub struct ReadModel {
     member_text: Vec<String>,
     /// Member indices in name order.
     members_by_name: Vec<usize>,
+    /// Members' personal fields, by slug, kept apart from the public records.
+    personal: HashMap<Slug, PersonalFields>,
     responses: moka::sync::Cache<String, Bytes>,
+}
+
+/// A member's personal fields (not published by beta.gouv.fr).
+#[derive(Debug, Clone, Default)]
+pub struct PersonalFields {
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Telephone number.
+    pub phone: Option<String>,
 }
 
 fn index_by<T>(items: &[T], slug: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> {
@@ -49,8 +60,21 @@ fn order_by(keys: &[String]) -> Vec<usize> {
 }
 
 impl ReadModel {
-    /// Indexes a portfolio loaded at `revision`.
-    pub fn new(revision: i64, portfolio: Portfolio) -> Self {
+    /// Indexes a portfolio loaded at `revision`. Members' personal fields are set aside, so
+    /// that no public view can show them by mistake.
+    pub fn new(revision: i64, mut portfolio: Portfolio) -> Self {
+        let personal = portfolio
+            .members
+            .iter_mut()
+            .filter_map(|member| {
+                let fields = PersonalFields {
+                    email: member.email.take(),
+                    phone: member.phone.take(),
+                };
+                (fields.email.is_some() || fields.phone.is_some())
+                    .then(|| (member.slug.clone(), fields))
+            })
+            .collect();
         let product_titles: Vec<String> = portfolio
             .products
             .iter()
@@ -78,6 +102,7 @@ impl ReadModel {
             members_by_name: order_by(&member_text),
             member_text,
             portfolio,
+            personal,
             responses: moka::sync::Cache::new(CACHED_RESPONSES),
         }
     }
@@ -94,6 +119,11 @@ impl ReadModel {
         self.members_by_name
             .iter()
             .map(|&i| (&self.portfolio.members[i], self.member_text[i].as_str()))
+    }
+
+    /// A member's personal fields, when any are known.
+    pub fn personal(&self, slug: &Slug) -> Option<&PersonalFields> {
+        self.personal.get(slug)
     }
 
     /// One product.

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use pilote_store::Store;
 
+use crate::auth::RateLimits;
 use crate::read_model::ReadModel;
 use crate::{ApiError, Config};
 
@@ -20,6 +21,7 @@ struct Inner {
     model: RwLock<Arc<ReadModel>>,
     /// Serialises reloads, so that two writers do not load the portfolio twice at once.
     reloading: tokio::sync::Mutex<()>,
+    limits: RateLimits,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
                 config,
                 model: RwLock::new(Arc::new(model)),
                 reloading: tokio::sync::Mutex::new(()),
+                limits: RateLimits::default(),
             }),
         })
     }
@@ -44,6 +47,11 @@ impl AppState {
     /// The settings.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The rate limits of this server.
+    pub(crate) fn limits(&self) -> &RateLimits {
+        &self.inner.limits
     }
 
     /// The current read model.
@@ -80,6 +88,21 @@ impl AppState {
             ticks.tick().await;
             if let Err(error) = self.refresh().await {
                 tracing::warn!(%error, "cannot refresh the read model");
+            }
+        }
+    }
+}
+
+impl AppState {
+    /// Drops expired sessions and forgotten sign-ins, and the rate limits' idle addresses.
+    pub async fn keep_tidy(self, every: Duration) {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            self.inner.limits.forget_idle();
+            if let Err(error) = crate::auth::purge_expired(self.store()).await {
+                tracing::warn!(%error, "cannot purge expired sessions");
             }
         }
     }

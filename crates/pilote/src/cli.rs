@@ -52,19 +52,26 @@ impl Database {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the API (and, later, the pages).
+    /// Serve the pages and the API.
     Serve {
         #[command(flatten)]
         database: Database,
         /// Address to listen on.
         #[arg(long, env = "PILOTE_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Fill an empty database with a small demo portfolio first.
+        /// Fill an empty database with a small demo portfolio, and offer one demo account
+        /// per role at sign-in (refused when `PILOTE_ENV=production`).
         #[arg(long)]
         demo: bool,
-        /// Accept writes without sign-in (until sign-in exists; never in production).
-        #[arg(long, env = "PILOTE_ALLOW_ANONYMOUS_WRITES")]
-        allow_anonymous_writes: bool,
+        /// The address people reach the site at; redirect addresses are built from it, and
+        /// cookies are `Secure` when it is https. Defaults to `http://ADDR`.
+        #[arg(long, env = "PILOTE_PUBLIC_URL")]
+        public_url: Option<String>,
+        #[command(flatten)]
+        oidc: OidcArgs,
+        /// `production` refuses demo sign-in.
+        #[arg(long, env = "PILOTE_ENV", default_value = "development")]
+        environment: String,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -98,6 +105,88 @@ enum Command {
         #[arg(long)]
         size_kb: f64,
     },
+    /// Check or read the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Export or erase a member's personal data.
+    Member {
+        #[command(subcommand)]
+        command: MemberCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain; exits with 1 when it is broken.
+    Verify {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// List the entries about one record, oldest first.
+    History {
+        #[command(flatten)]
+        database: Database,
+        /// The kind of record (`product`, `member`, `incubator`, `organisation`, `team`, `account`).
+        kind: String,
+        /// Its identifier (a slug, an account number).
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MemberCommand {
+    /// Print everything Pilote holds on a member, as JSON.
+    Export {
+        #[command(flatten)]
+        database: Database,
+        /// The member's slug.
+        slug: String,
+    },
+    /// Erase a member's personal data: e-mail, phone, and their values in the audit log.
+    Erase {
+        #[command(flatten)]
+        database: Database,
+        /// The member's slug.
+        slug: String,
+    },
+}
+
+/// Sign-in with ProConnect (or any OpenID Connect provider).
+#[derive(Debug, Args)]
+struct OidcArgs {
+    /// The provider's issuer URL (its configuration is discovered from it).
+    #[arg(long = "oidc-issuer", env = "PILOTE_OIDC_ISSUER")]
+    issuer: Option<String>,
+    /// Pilote's client id at the provider.
+    #[arg(long = "oidc-client-id", env = "PILOTE_OIDC_CLIENT_ID")]
+    client_id: Option<String>,
+    /// Pilote's client secret at the provider.
+    #[arg(
+        long = "oidc-client-secret",
+        env = "PILOTE_OIDC_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    client_secret: Option<String>,
+}
+
+impl OidcArgs {
+    fn settings(self) -> anyhow::Result<Option<pilote_web::OidcSettings>> {
+        match (self.issuer, self.client_id, self.client_secret) {
+            (None, None, None) => Ok(None),
+            (Some(issuer), Some(client_id), Some(client_secret)) => {
+                Ok(Some(pilote_web::OidcSettings {
+                    issuer,
+                    client_id,
+                    client_secret,
+                }))
+            }
+            _ => anyhow::bail!(
+                "ProConnect needs PILOTE_OIDC_ISSUER, PILOTE_OIDC_CLIENT_ID and PILOTE_OIDC_CLIENT_SECRET together"
+            ),
+        }
+    }
 }
 
 /// The public sources that can be imported.
@@ -126,15 +215,25 @@ impl Cli {
                 database,
                 addr,
                 demo,
-                allow_anonymous_writes,
+                public_url,
+                oidc,
+                environment,
             } => {
+                if demo && environment == "production" {
+                    anyhow::bail!(
+                        "--demo is refused when PILOTE_ENV=production: demo accounts sign in without a password"
+                    );
+                }
+                let config = pilote_web::Config {
+                    public_url: public_url.unwrap_or_else(|| format!("http://{addr}")),
+                    oidc: oidc.settings()?,
+                    demo_sign_in: demo,
+                };
                 let store = database.open().await?;
                 if demo {
                     crate::demo::fill_if_empty(&store).await?;
+                    pilote_web::ensure_demo_accounts(&store).await?;
                 }
-                let config = pilote_web::Config {
-                    allow_anonymous_writes,
-                };
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
                     .with_context(|| format!("cannot listen on {addr}"))?;
@@ -149,6 +248,32 @@ impl Cli {
                 let measure = pilote_domain::quality::PageMeasure::new(dom, requests, size_kb)?;
                 println!("{}", serde_json::to_string(&measure.ecoindex()?)?);
                 Ok(ExitCode::SUCCESS)
+            }
+            Command::Audit { command } => {
+                let (database, run) = match &command {
+                    AuditCommand::Verify { database } => (database, None),
+                    AuditCommand::History { database, kind, id } => {
+                        (database, Some((kind.as_str(), id.as_str())))
+                    }
+                };
+                let store = database.open().await?;
+                let code = match run {
+                    None => crate::audit::verify(&store).await,
+                    Some((kind, id)) => crate::audit::history(&store, kind, id).await,
+                };
+                store.close().await;
+                code
+            }
+            Command::Member { command } => {
+                let (MemberCommand::Export { database, slug }
+                | MemberCommand::Erase { database, slug }) = &command;
+                let store = database.open().await?;
+                let code = match command {
+                    MemberCommand::Export { .. } => crate::audit::export(&store, slug).await,
+                    MemberCommand::Erase { .. } => crate::audit::erase(&store, slug).await,
+                };
+                store.close().await;
+                code
             }
             Command::Migrate { database } => {
                 let store = Store::connect(&database.url)
@@ -170,9 +295,10 @@ impl Cli {
                     dry_run,
                     skip_invalid,
                 };
+                let actor = crate::audit::cli_actor();
                 let report = match source {
                     Source::Beta => {
-                        pilote_import::portfolio::beta::import(&store, &path, options).await
+                        pilote_import::portfolio::beta::import(&store, &path, options, &actor).await
                     }
                 };
                 store.close().await;

@@ -2,6 +2,7 @@
 //! incubators, products and members, so that a newcomer sees a living site at once.
 
 use anyhow::Context;
+use pilote_domain::audit::Actor;
 use pilote_domain::portfolio::{Incubator, Member, Organisation, Product, Team};
 use pilote_store::{PortfolioChanges, Store};
 use serde::Deserialize;
@@ -31,7 +32,7 @@ pub fn changes() -> anyhow::Result<PortfolioChanges> {
 /// Fills the database with the demo portfolio when it holds no product yet.
 pub async fn fill_if_empty(store: &Store) -> anyhow::Result<()> {
     if store.load_portfolio().await?.products.is_empty() {
-        store.apply(&changes()?).await?;
+        store.apply(&changes()?, &Actor::system("démo")).await?;
         tracing::info!("demo portfolio loaded");
     }
     Ok(())

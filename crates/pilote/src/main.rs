@@ -1,5 +1,6 @@
 //! The `pilote` command: serve, migrate and import.
 
+mod audit;
 mod cli;
 mod demo;
 

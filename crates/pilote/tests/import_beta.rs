@@ -16,6 +16,7 @@ use std::process::{Command, Output};
 
 use common::TestDb;
 use pilote_domain::Slug;
+use pilote_domain::audit::Actor;
 use pilote_domain::portfolio::{DataQualityWarning, PhaseName, Portfolio};
 use pilote_import::portfolio::beta;
 use pilote_import::{EntityCounts, Finding, ImportError, ImportOptions, ImportReport};
@@ -28,6 +29,11 @@ const REAL_COUNTS: [(&str, usize); 5] = [
     ("products", 662),
     ("members", 3484),
 ];
+
+/// Who runs the imports of these tests, for the audit log.
+fn actor() -> Actor {
+    Actor::cli("test")
+}
 
 const WRITE: ImportOptions = ImportOptions {
     dry_run: false,
@@ -359,7 +365,7 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
     assert_eq!(empty, Portfolio::default());
 
     // A dry run on a fresh database reports every creation and writes nothing.
-    let dry = beta::import(&db.store, &path, DRY_RUN)
+    let dry = beta::import(&db.store, &path, DRY_RUN, &actor())
         .await
         .expect("dry run");
     assert!(dry.dry_run);
@@ -372,7 +378,7 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
     assert_eq!(snapshot(&db).await, (Portfolio::default(), revision_before));
 
     // The import creates everything, in one go.
-    let first = beta::import(&db.store, &path, WRITE)
+    let first = beta::import(&db.store, &path, WRITE, &actor())
         .await
         .expect("first import");
     assert!(!first.dry_run);
@@ -419,7 +425,7 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
     assert!(loaded.members.iter().all(|m| m.data_quality.is_empty()));
 
     // A second run changes nothing and says so.
-    let second = beta::import(&db.store, &path, WRITE)
+    let second = beta::import(&db.store, &path, WRITE, &actor())
         .await
         .expect("second import");
     assert_eq!(second.changed(), 0);
@@ -450,7 +456,7 @@ async fn imports_a_checkout_root(db: TestDb) {
     let checkout = tempfile::tempdir().expect("temp dir");
     std::os::unix::fs::symlink(&betagouv, checkout.path().join("content")).expect("symlink");
 
-    let report = beta::import(&db.store, checkout.path(), WRITE)
+    let report = beta::import(&db.store, checkout.path(), WRITE, &actor())
         .await
         .expect("import");
     assert!(report.rejects.is_empty(), "{:#?}", report.rejects);
@@ -462,7 +468,7 @@ async fn imports_a_checkout_root(db: TestDb) {
     assert_eq!(loaded.members.len(), 3484);
 
     // The same data through its content folder is the same data.
-    let again = beta::import(&db.store, &betagouv, WRITE)
+    let again = beta::import(&db.store, &betagouv, WRITE, &actor())
         .await
         .expect("import content/");
     assert_eq!(again.changed(), 0);
@@ -478,7 +484,7 @@ async fn refuses_invalid_records_and_writes_nothing(db: TestDb) {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
     write_baseline(root);
-    let baseline = beta::import(&db.store, root, WRITE)
+    let baseline = beta::import(&db.store, root, WRITE, &actor())
         .await
         .expect("baseline");
     assert_eq!(baseline.changed(), 5);
@@ -492,7 +498,9 @@ async fn refuses_invalid_records_and_writes_nothing(db: TestDb) {
 
     for bad in &BAD {
         write(root, bad.file, bad.text);
-        let Err(ImportError::Invalid(findings)) = beta::import(&db.store, root, WRITE).await else {
+        let Err(ImportError::Invalid(findings)) =
+            beta::import(&db.store, root, WRITE, &actor()).await
+        else {
             panic!("{} should stop the import", bad.file);
         };
         assert_eq!(
@@ -524,7 +532,7 @@ async fn refuses_invalid_records_and_writes_nothing(db: TestDb) {
 
         // A dry run refuses it the same way.
         assert!(
-            matches!(beta::import(&db.store, root, DRY_RUN).await, Err(ImportError::Invalid(f)) if f == findings)
+            matches!(beta::import(&db.store, root, DRY_RUN, &actor()).await, Err(ImportError::Invalid(f)) if f == findings)
         );
         remove(root, bad.file);
     }
@@ -533,7 +541,8 @@ async fn refuses_invalid_records_and_writes_nothing(db: TestDb) {
     for bad in &BAD {
         write(root, bad.file, bad.text);
     }
-    let Err(ImportError::Invalid(findings)) = beta::import(&db.store, root, WRITE).await else {
+    let Err(ImportError::Invalid(findings)) = beta::import(&db.store, root, WRITE, &actor()).await
+    else {
         panic!("invalid records should stop the import");
     };
     let expected: Vec<_> = BAD.iter().map(|b| (b.file, b.line, b.field)).collect();
@@ -541,7 +550,7 @@ async fn refuses_invalid_records_and_writes_nothing(db: TestDb) {
     assert_eq!(snapshot(&db).await, before);
 
     // With skip_invalid, the valid new records are imported and every reject is listed.
-    let report = beta::import(&db.store, root, SKIP_INVALID)
+    let report = beta::import(&db.store, root, SKIP_INVALID, &actor())
         .await
         .expect("skip invalid");
     assert_eq!(
@@ -570,7 +579,7 @@ async fn refuses_invalid_records_and_writes_nothing(db: TestDb) {
     assert_eq!(after.teams, before.0.teams);
 
     // Skipping again: the rejects are listed again, nothing else changes.
-    let again = beta::import(&db.store, root, SKIP_INVALID)
+    let again = beta::import(&db.store, root, SKIP_INVALID, &actor())
         .await
         .expect("skip invalid again");
     assert_eq!(again.changed(), 0);
@@ -585,7 +594,7 @@ on_both_backends!(
 async fn refuses_a_folder_that_is_not_beta_content(db: TestDb) {
     let dir = tempfile::tempdir().expect("temp dir");
     write(dir.path(), "README.md", "# Rien à importer\n");
-    let result = beta::import(&db.store, dir.path(), WRITE).await;
+    let result = beta::import(&db.store, dir.path(), WRITE, &actor()).await;
     assert!(
         matches!(result, Err(ImportError::NotASource { ref path, .. }) if path == dir.path()),
         "{result:?}"
@@ -608,7 +617,9 @@ async fn imports_inconsistent_content_with_warnings(db: TestDb) {
     write(root, "_startups/a-rebours.md", BACKWARDS);
     write(root, "_startups/sponsor-inconnu.md", UNKNOWN_SPONSOR);
 
-    let report = beta::import(&db.store, root, WRITE).await.expect("import");
+    let report = beta::import(&db.store, root, WRITE, &actor())
+        .await
+        .expect("import");
     assert!(report.rejects.is_empty(), "{:#?}", report.rejects);
     assert_eq!(report.counts("products"), counts(3, 3, 0, 0));
     let backwards_message =
@@ -659,7 +670,9 @@ async fn imports_inconsistent_content_with_warnings(db: TestDb) {
 
     // Importing the same content again warns again but changes nothing.
     let revision = db.store.revision().await.expect("revision");
-    let again = beta::import(&db.store, root, WRITE).await.expect("again");
+    let again = beta::import(&db.store, root, WRITE, &actor())
+        .await
+        .expect("again");
     assert_eq!(again.changed(), 0);
     assert_eq!(again.warnings, report.warnings);
     assert_eq!(snapshot(&db).await, (loaded, revision));

@@ -25,7 +25,13 @@ async fn post_form(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let response = client.post(app.url(path)).form(form).send().await.unwrap();
+    let mut request = client.post(app.url(path));
+    let mut form: Vec<(&str, &str)> = form.to_vec();
+    if let Some((cookie, csrf)) = &app.session {
+        request = request.header("cookie", cookie);
+        form.push(("csrf", csrf));
+    }
+    let response = request.form(&form).send().await.unwrap();
     let location = response
         .headers()
         .get("location")
@@ -383,14 +389,17 @@ async fn forms(db: TestDb) {
     assert_eq!(member["missions"][0]["products"][0], "eau-claire");
     app.stop().await;
 
-    // Without the switch, forms are refused.
+    // Signed out, the forms ask to sign in (and a post without a session's token is refused).
     let app = TestApp::spawn(closed, pilote_web::Config::default()).await;
-    assert_eq!(html(&app, "/produits/nouveau").await.0, 403);
+    let (status, page) = html(&app, "/produits/nouveau").await;
+    assert_eq!(status, 401);
+    assert!(page.contains("Connexion requise") && page.contains("href=\"/connexion\""));
     assert_eq!(
         post_form(&app, "/produits/eau-claire/supprimer", &[])
             .await
             .0,
         403
     );
+    assert_eq!(app.get("/api/v1/products/eau-claire").await.0, 200);
     app.stop().await;
 }

@@ -29,6 +29,7 @@ async fn real_network(db: TestDb) {
         &db.store,
         &data.join("betagouv"),
         ImportOptions::default(),
+        &pilote_domain::audit::Actor::cli("test"),
     )
     .await
     .unwrap();
@@ -325,7 +326,7 @@ async fn writes(db: TestDb) {
         .await;
     assert_eq!(status, 422);
     let (status, _) = app
-        .send(Method::PUT, "/api/v1/products/inconnu", &new_product())
+        .send(Method::PUT, "/api/v1/products/eau-claire", &new_product())
         .await;
     assert_eq!(
         status, 422,
@@ -404,7 +405,7 @@ async fn writes(db: TestDb) {
     app.stop().await;
 }
 
-on_both_backends!(writes_are_refused_without_the_switch, writes_refused);
+on_both_backends!(anonymous_writes_are_refused, writes_refused);
 async fn writes_refused(db: TestDb) {
     db.fill_demo().await;
     let app = TestApp::spawn(db, pilote_web::Config::default()).await;
@@ -416,8 +417,8 @@ async fn writes_refused(db: TestDb) {
         (Method::DELETE, "/api/v1/members/camille.martin"),
     ] {
         let (status, body) = app.send(method, path, &new_product()).await;
-        assert_eq!(status, 403, "{path}");
-        assert_eq!(body["error"]["code"], "forbidden");
+        assert_eq!(status, 401, "{path}");
+        assert_eq!(body["error"]["code"], "unauthorized");
     }
     assert_eq!(app.get("/api/v1/products/eau-claire").await.0, 200);
     app.stop().await;

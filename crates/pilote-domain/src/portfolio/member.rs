@@ -174,6 +174,13 @@ pub struct Member {
     /// The member's presentation, in Markdown.
     #[serde(default)]
     pub bio: String,
+    /// Work e-mail address. Personal: not published by beta.gouv.fr; visible only to the
+    /// member and administrators, sealed in the audit log (see `audit::personal_fields`).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Telephone number. Personal, like `email`.
+    #[serde(default)]
+    pub phone: Option<String>,
     /// Other source fields, kept verbatim (`avatar`, `incubator`, `startups`, ...).
     #[serde(default)]
     #[schema(value_type = Object)]
@@ -187,6 +194,17 @@ impl Member {
     /// Whether the member has a mission covering a day.
     pub fn is_active_on(&self, day: NaiveDate) -> bool {
         self.missions.iter().any(|mission| mission.covers(day))
+    }
+
+    /// Takes the personal fields this record lacks from the stored one, so that writing a
+    /// record from a source that never holds them (the beta.gouv.fr content) keeps them.
+    pub fn keep_personal_fields_of(&mut self, stored: &Self) {
+        if self.email.is_none() {
+            self.email.clone_from(&stored.email);
+        }
+        if self.phone.is_none() {
+            self.phone.clone_from(&stored.phone);
+        }
     }
 
     /// Inconsistencies within the record itself.

@@ -2,24 +2,125 @@
 //!
 //! Compiled once per backend (see `sqlite.rs` and `postgres.rs`): the SQL here must run
 //! unchanged on SQLite and PostgreSQL. A record is written by deleting its rows (children
-//! go with them by cascade) and inserting it whole, inside the caller's transaction.
+//! go with them by cascade) and inserting it whole, inside the caller's transaction. Every
+//! write appends to the audit log, in the same transaction, what each record was and became.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use pilote_domain::Money;
 use pilote_domain::Slug;
+use pilote_domain::audit::{Actor, AuditAction, Change};
 use pilote_domain::portfolio::{
     DataQualityWarning, Domaine, Event, Fast, Incubator, Member, Mission, MissionStatus,
     Organisation, Phase, PhaseName, Portfolio, Product, Team,
 };
+use serde::Serialize;
 use sqlx::{FromRow, Transaction};
 
 use super::Db;
+use super::audit;
+use super::batch::{MAX_BINDS, fetch, insert};
 use crate::{PortfolioChanges, Result, StoreError, WriteMode, json};
 
 type Pool = sqlx::Pool<Db>;
 type Tx<'c> = Transaction<'c, Db>;
+type Conn = <Db as sqlx::Database>::Connection;
+
+/// A portfolio record, as the audit log names it.
+trait Record: Serialize + PartialEq {
+    /// The log's `entity_kind`.
+    const KIND: &'static str;
+    fn slug(&self) -> &Slug;
+    /// Whose key seals the record's personal values.
+    fn subject(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Record for Organisation {
+    const KIND: &'static str = "organisation";
+    fn slug(&self) -> &Slug {
+        &self.slug
+    }
+}
+
+impl Record for Incubator {
+    const KIND: &'static str = "incubator";
+    fn slug(&self) -> &Slug {
+        &self.slug
+    }
+}
+
+impl Record for Team {
+    const KIND: &'static str = "team";
+    fn slug(&self) -> &Slug {
+        &self.slug
+    }
+}
+
+impl Record for Product {
+    const KIND: &'static str = "product";
+    fn slug(&self) -> &Slug {
+        &self.slug
+    }
+}
+
+impl Record for Member {
+    const KIND: &'static str = "member";
+    fn slug(&self) -> &Slug {
+        &self.slug
+    }
+    fn subject(&self) -> Option<String> {
+        Some(member_subject(&self.slug))
+    }
+}
+
+/// The audit subject of a member: whose key seals their personal values.
+pub(crate) fn member_subject(slug: &Slug) -> String {
+    format!("member:{slug}")
+}
+
+/// The log's entry for a record going from `before` to `after`; `None` when nothing changed.
+fn change_of<T: Record>(before: Option<&T>, after: Option<&T>) -> Result<Option<Change>> {
+    let action = match (before, after) {
+        (None, None) => return Ok(None),
+        (Some(before), Some(after)) if before == after => return Ok(None),
+        (None, Some(_)) => AuditAction::Create,
+        (Some(_), Some(_)) => AuditAction::Update,
+        (Some(_), None) => AuditAction::Delete,
+    };
+    let Some(record) = after.or(before) else {
+        return Ok(None);
+    };
+    let json = |record: Option<&T>| {
+        record
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(|error| corrupt(format!("{}.{}", T::KIND, record_slug(record)), &error))
+    };
+    Ok(Some(Change {
+        action,
+        entity_kind: T::KIND.to_owned(),
+        entity_id: record.slug().to_string(),
+        subject: record.subject(),
+        before: json(before)?,
+        after: json(after)?,
+    }))
+}
+
+fn record_slug<T: Record>(record: Option<&T>) -> String {
+    record.map(|r| r.slug().to_string()).unwrap_or_default()
+}
+
+/// The log's entries for writing `records` over the stored `before` ones (any order).
+fn changes_of<T: Record>(before: &[T], records: &[T], log: &mut Vec<Change>) -> Result<()> {
+    let stored: HashMap<&Slug, &T> = before.iter().map(|r| (r.slug(), r)).collect();
+    for record in records {
+        log.extend(change_of(stored.get(record.slug()).copied(), Some(record))?);
+    }
+    Ok(())
+}
 
 pub(crate) async fn revision(pool: &Pool) -> Result<i64> {
     Ok(
@@ -36,65 +137,123 @@ async fn bump_revision(tx: &mut Tx<'_>) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn apply(pool: &Pool, changes: &PortfolioChanges) -> Result<()> {
-    let mut tx = pool.begin().await?;
+pub(crate) async fn apply(pool: &Pool, changes: &PortfolioChanges, actor: &Actor) -> Result<()> {
+    let mut tx = audit::begin(pool).await?;
+    let before = load_records(&mut tx, &Selection::of(changes)).await?;
     save_organisations(&mut tx, &changes.organisations).await?;
     save_incubators(&mut tx, &changes.incubators).await?;
     save_teams(&mut tx, &changes.teams).await?;
     save_products(&mut tx, &changes.products, WriteMode::Replace).await?;
     save_members(&mut tx, &changes.members, WriteMode::Replace).await?;
+    let mut log = Vec::new();
+    changes_of(&before.organisations, &changes.organisations, &mut log)?;
+    changes_of(&before.incubators, &changes.incubators, &mut log)?;
+    changes_of(&before.teams, &changes.teams, &mut log)?;
+    changes_of(&before.products, &changes.products, &mut log)?;
+    changes_of(&before.members, &changes.members, &mut log)?;
+    audit::append(&mut tx, actor, &log).await?;
     bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub(crate) async fn write_product(pool: &Pool, product: &Product, mode: WriteMode) -> Result<()> {
-    let mut tx = pool.begin().await?;
-    save_products(&mut tx, std::slice::from_ref(product), mode).await?;
-    bump_revision(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub(crate) async fn write_member(pool: &Pool, member: &Member, mode: WriteMode) -> Result<()> {
-    let mut tx = pool.begin().await?;
-    save_members(&mut tx, std::slice::from_ref(member), mode).await?;
-    bump_revision(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Deletes one record of `table` (`products` or `members`; never user input).
-pub(crate) async fn delete(pool: &Pool, table: &'static str, slug: &Slug) -> Result<()> {
-    let mut tx = pool.begin().await?;
-    if remove(&mut tx, table, std::slice::from_ref(slug)).await? == 0 {
-        return Err(StoreError::NotFound);
-    }
-    bump_revision(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Most bound values in one statement: under SQLite's 32,766 and PostgreSQL's 65,535.
-const MAX_BINDS: usize = 30_000;
-
-type Row<'q, 'a> = sqlx::query_builder::Separated<'q, 'a, Db, &'static str>;
-
-/// Inserts rows with as few statements as the bind limit allows; `head` is
-/// `INSERT INTO table (columns) ` and `bind` pushes one row's `columns` values.
-async fn insert<'a, T>(
-    tx: &mut Tx<'_>,
-    head: &str,
-    columns: usize,
-    rows: &'a [T],
-    mut bind: impl FnMut(&mut Row<'_, 'a>, &'a T),
+pub(crate) async fn write_product(
+    pool: &Pool,
+    product: &Product,
+    mode: WriteMode,
+    actor: &Actor,
 ) -> Result<()> {
-    for chunk in rows.chunks(MAX_BINDS / columns) {
-        let mut builder = sqlx::QueryBuilder::<Db>::new(head);
-        builder.push_values(chunk, |mut row, item| bind(&mut row, item));
-        builder.build().execute(&mut **tx).await?;
-    }
+    let mut tx = audit::begin(pool).await?;
+    let records = std::slice::from_ref(product);
+    let before = load_products(&mut tx, Some(&slugs(records))).await?;
+    save_products(&mut tx, records, mode).await?;
+    let mut log = Vec::new();
+    changes_of(&before, records, &mut log)?;
+    audit::append(&mut tx, actor, &log).await?;
+    bump_revision(&mut tx).await?;
+    tx.commit().await?;
     Ok(())
+}
+
+pub(crate) async fn write_member(
+    pool: &Pool,
+    member: &Member,
+    mode: WriteMode,
+    actor: &Actor,
+) -> Result<()> {
+    let mut tx = audit::begin(pool).await?;
+    let records = std::slice::from_ref(member);
+    let before = load_members(&mut tx, Some(&slugs(records))).await?;
+    save_members(&mut tx, records, mode).await?;
+    let mut log = Vec::new();
+    changes_of(&before, records, &mut log)?;
+    audit::append(&mut tx, actor, &log).await?;
+    bump_revision(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn delete_product(pool: &Pool, slug: &Slug, actor: &Actor) -> Result<()> {
+    let mut tx = audit::begin(pool).await?;
+    let before = load_products(&mut tx, Some(std::slice::from_ref(slug))).await?;
+    delete(
+        tx,
+        "products",
+        slug,
+        change_of(before.first(), None)?,
+        actor,
+    )
+    .await
+}
+
+pub(crate) async fn delete_member(pool: &Pool, slug: &Slug, actor: &Actor) -> Result<()> {
+    let mut tx = audit::begin(pool).await?;
+    let before = load_members(&mut tx, Some(std::slice::from_ref(slug))).await?;
+    delete(tx, "members", slug, change_of(before.first(), None)?, actor).await
+}
+
+/// Deletes one record of `table` (never user input) whose deletion `change` describes;
+/// [`StoreError::NotFound`] without one.
+async fn delete(
+    mut tx: Tx<'_>,
+    table: &'static str,
+    slug: &Slug,
+    change: Option<Change>,
+    actor: &Actor,
+) -> Result<()> {
+    let change = change.ok_or(StoreError::NotFound)?;
+    remove(&mut tx, table, std::slice::from_ref(slug)).await?;
+    audit::append(&mut tx, actor, &[change]).await?;
+    bump_revision(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Clears a member's personal fields; returns those that held a value, or `None` when there
+/// is no such member.
+pub(crate) async fn clear_personal_fields(
+    tx: &mut Tx<'_>,
+    slug: &Slug,
+) -> Result<Option<Vec<&'static str>>> {
+    let Some(member) = load_members(tx, Some(std::slice::from_ref(slug)))
+        .await?
+        .pop()
+    else {
+        return Ok(None);
+    };
+    let cleared: Vec<&'static str> = [("email", &member.email), ("phone", &member.phone)]
+        .into_iter()
+        .filter(|(_, value)| value.is_some())
+        .map(|(field, _)| field)
+        .collect();
+    if !cleared.is_empty() {
+        sqlx::query("UPDATE members SET email = NULL, phone = NULL WHERE slug = $1")
+            .bind(slug.as_str())
+            .execute(&mut **tx)
+            .await?;
+        bump_revision(tx).await?;
+    }
+    Ok(Some(cleared))
 }
 
 /// Removes records by slug and, by cascade, their children; returns how many existed.
@@ -135,12 +294,12 @@ async fn prepare(
     }
 }
 
-fn slugs<T>(records: &[T], slug: impl Fn(&T) -> &Slug) -> Vec<Slug> {
-    records.iter().map(|record| slug(record).clone()).collect()
+fn slugs<T: Record>(records: &[T]) -> Vec<Slug> {
+    records.iter().map(|record| record.slug().clone()).collect()
 }
 
 async fn save_organisations(tx: &mut Tx<'_>, organisations: &[Organisation]) -> Result<()> {
-    remove(tx, "organisations", &slugs(organisations, |o| &o.slug)).await?;
+    remove(tx, "organisations", &slugs(organisations)).await?;
     insert(
         tx,
         "INSERT INTO organisations (slug, name, acronym, kind, ministerial_domain, extra) ",
@@ -159,7 +318,7 @@ async fn save_organisations(tx: &mut Tx<'_>, organisations: &[Organisation]) -> 
 }
 
 async fn save_incubators(tx: &mut Tx<'_>, incubators: &[Incubator]) -> Result<()> {
-    remove(tx, "incubators", &slugs(incubators, |i| &i.slug)).await?;
+    remove(tx, "incubators", &slugs(incubators)).await?;
     insert(
         tx,
         "INSERT INTO incubators (slug, title, owner, contact, website, github, address,
@@ -184,7 +343,7 @@ async fn save_incubators(tx: &mut Tx<'_>, incubators: &[Incubator]) -> Result<()
 }
 
 async fn save_teams(tx: &mut Tx<'_>, teams: &[Team]) -> Result<()> {
-    remove(tx, "teams", &slugs(teams, |t| &t.slug)).await?;
+    remove(tx, "teams", &slugs(teams)).await?;
     insert(
         tx,
         "INSERT INTO teams (slug, name, mission, incubator) ",
@@ -222,7 +381,7 @@ fn children<'a, T, C: 'a>(
 }
 
 async fn save_products(tx: &mut Tx<'_>, products: &[Product], mode: WriteMode) -> Result<()> {
-    prepare(tx, "products", &slugs(products, |p| &p.slug), mode).await?;
+    prepare(tx, "products", &slugs(products), mode).await?;
     insert(
         tx,
         "INSERT INTO products (slug, title, mission, description, incubator, usertypes,
@@ -314,12 +473,12 @@ async fn save_products(tx: &mut Tx<'_>, products: &[Product], mode: WriteMode) -
 }
 
 async fn save_members(tx: &mut Tx<'_>, members: &[Member], mode: WriteMode) -> Result<()> {
-    prepare(tx, "members", &slugs(members, |m| &m.slug), mode).await?;
+    prepare(tx, "members", &slugs(members), mode).await?;
     insert(
         tx,
         "INSERT INTO members (slug, fullname, role, domaine, competences, github, link,
-             member_type, previously, badges, teams, bio, extra, data_quality) ",
-        14,
+             member_type, previously, badges, teams, bio, extra, data_quality, email, phone) ",
+        16,
         members,
         |row, member| {
             row.push_bind(member.slug.as_str())
@@ -335,7 +494,9 @@ async fn save_members(tx: &mut Tx<'_>, members: &[Member], mode: WriteMode) -> R
                 .push_bind(json::encode(&member.teams))
                 .push_bind(&member.bio)
                 .push_bind(json::encode(&member.extra))
-                .push_bind(json::encode(&member.data_quality));
+                .push_bind(json::encode(&member.data_quality))
+                .push_bind(&member.email)
+                .push_bind(&member.phone);
         },
     )
     .await?;
@@ -379,28 +540,67 @@ async fn save_members(tx: &mut Tx<'_>, members: &[Member], mode: WriteMode) -> R
 }
 
 pub(crate) async fn load(pool: &Pool) -> Result<Portfolio> {
-    let mut conn = pool.acquire().await?;
-    let organisations =
-        sqlx::query_as::<_, OrganisationRow>("SELECT * FROM organisations ORDER BY slug")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(OrganisationRow::into_domain)
-            .collect::<Result<_>>()?;
-    let incubators = sqlx::query_as::<_, IncubatorRow>("SELECT * FROM incubators ORDER BY slug")
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(IncubatorRow::into_domain)
-        .collect::<Result<_>>()?;
-    let teams = sqlx::query_as::<_, TeamRow>("SELECT * FROM teams ORDER BY slug")
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(TeamRow::into_domain)
-        .collect::<Result<_>>()?;
-    let products = load_products(&mut conn).await?;
-    let members = load_members(&mut conn).await?;
+    load_records(&mut *pool.acquire().await?, &Selection::default()).await
+}
+
+/// Which records to load: for each kind, every one (`None`) or those of the given slugs.
+#[derive(Default)]
+struct Selection {
+    organisations: Option<Vec<Slug>>,
+    incubators: Option<Vec<Slug>>,
+    teams: Option<Vec<Slug>>,
+    products: Option<Vec<Slug>>,
+    members: Option<Vec<Slug>>,
+}
+
+impl Selection {
+    /// The records that `changes` would replace.
+    fn of(changes: &PortfolioChanges) -> Self {
+        Self {
+            organisations: Some(slugs(&changes.organisations)),
+            incubators: Some(slugs(&changes.incubators)),
+            teams: Some(slugs(&changes.teams)),
+            products: Some(slugs(&changes.products)),
+            members: Some(slugs(&changes.members)),
+        }
+    }
+}
+
+/// Loads the selected records, each list sorted by slug, from a pooled connection or from
+/// inside a transaction.
+async fn load_records(conn: &mut Conn, selection: &Selection) -> Result<Portfolio> {
+    let organisations = fetch::<OrganisationRow, _>(
+        conn,
+        "SELECT * FROM organisations",
+        filter("slug", selection.organisations.as_deref()),
+        "slug",
+    )
+    .await?
+    .into_iter()
+    .map(OrganisationRow::into_domain)
+    .collect::<Result<_>>()?;
+    let incubators = fetch::<IncubatorRow, _>(
+        conn,
+        "SELECT * FROM incubators",
+        filter("slug", selection.incubators.as_deref()),
+        "slug",
+    )
+    .await?
+    .into_iter()
+    .map(IncubatorRow::into_domain)
+    .collect::<Result<_>>()?;
+    let teams = fetch::<TeamRow, _>(
+        conn,
+        "SELECT * FROM teams",
+        filter("slug", selection.teams.as_deref()),
+        "slug",
+    )
+    .await?
+    .into_iter()
+    .map(TeamRow::into_domain)
+    .collect::<Result<_>>()?;
+    let products = load_products(conn, selection.products.as_deref()).await?;
+    let members = load_members(conn, selection.members.as_deref()).await?;
     Ok(Portfolio {
         organisations,
         incubators,
@@ -408,6 +608,11 @@ pub(crate) async fn load(pool: &Pool) -> Result<Portfolio> {
         products,
         members,
     })
+}
+
+/// A filter on `column` for [`fetch`], when slugs are given.
+fn filter<'a>(column: &'a str, slugs: Option<&'a [Slug]>) -> Option<(&'a str, &'a [Slug])> {
+    slugs.map(|slugs| (column, slugs))
 }
 
 /// Groups child rows by their parent's slug, keeping their order.
@@ -419,25 +624,35 @@ fn group<R>(rows: Vec<R>, parent: impl Fn(&R) -> &str) -> HashMap<String, Vec<R>
     groups
 }
 
-async fn load_products(conn: &mut sqlx::pool::PoolConnection<Db>) -> Result<Vec<Product>> {
-    let rows = sqlx::query_as::<_, ProductRow>("SELECT * FROM products ORDER BY slug")
-        .fetch_all(&mut **conn)
-        .await?;
-    let phases = sqlx::query_as::<_, PhaseRow>(
-        "SELECT product, name, source_name, start, \"end\", comment FROM product_phases
-         ORDER BY product, position",
+/// Loads every product, or those of `slugs`, sorted by slug.
+async fn load_products(conn: &mut Conn, slugs: Option<&[Slug]>) -> Result<Vec<Product>> {
+    let rows = fetch::<ProductRow, _>(
+        conn,
+        "SELECT * FROM products",
+        filter("slug", slugs),
+        "slug",
     )
-    .fetch_all(&mut **conn)
     .await?;
-    let events = sqlx::query_as::<_, EventRow>(
-        "SELECT product, name, date, comment FROM product_events ORDER BY product, position",
+    let phases = fetch::<PhaseRow, _>(
+        conn,
+        "SELECT product, name, source_name, start, \"end\", comment FROM product_phases",
+        filter("product", slugs),
+        "product, position",
     )
-    .fetch_all(&mut **conn)
     .await?;
-    let links = sqlx::query_as::<_, LinkRow>(
-        "SELECT product, role, target FROM product_links ORDER BY product, role, position",
+    let events = fetch::<EventRow, _>(
+        conn,
+        "SELECT product, name, date, comment FROM product_events",
+        filter("product", slugs),
+        "product, position",
     )
-    .fetch_all(&mut **conn)
+    .await?;
+    let links = fetch::<LinkRow, _>(
+        conn,
+        "SELECT product, role, target FROM product_links",
+        filter("product", slugs),
+        "product, role, position",
+    )
     .await?;
     let mut phases = group(phases, |row| &row.product);
     let mut events = group(events, |row| &row.product);
@@ -454,20 +669,23 @@ async fn load_products(conn: &mut sqlx::pool::PoolConnection<Db>) -> Result<Vec<
         .collect()
 }
 
-async fn load_members(conn: &mut sqlx::pool::PoolConnection<Db>) -> Result<Vec<Member>> {
-    let rows = sqlx::query_as::<_, MemberRow>("SELECT * FROM members ORDER BY slug")
-        .fetch_all(&mut **conn)
-        .await?;
-    let missions = sqlx::query_as::<_, MissionRow>(
-        "SELECT member, position, start, \"end\", status, employer FROM missions
-         ORDER BY member, position",
+/// Loads every member, or those of `slugs`, sorted by slug.
+pub(crate) async fn load_members(conn: &mut Conn, slugs: Option<&[Slug]>) -> Result<Vec<Member>> {
+    let rows =
+        fetch::<MemberRow, _>(conn, "SELECT * FROM members", filter("slug", slugs), "slug").await?;
+    let missions = fetch::<MissionRow, _>(
+        conn,
+        "SELECT member, position, start, \"end\", status, employer FROM missions",
+        filter("member", slugs),
+        "member, position",
     )
-    .fetch_all(&mut **conn)
     .await?;
-    let products = sqlx::query_as::<_, MissionProductRow>(
-        "SELECT member, mission, product FROM mission_products ORDER BY member, mission, position",
+    let products = fetch::<MissionProductRow, _>(
+        conn,
+        "SELECT member, mission, product FROM mission_products",
+        filter("member", slugs),
+        "member, mission, position",
     )
-    .fetch_all(&mut **conn)
     .await?;
     let mut missions = group(missions, |row| &row.member);
     let mut products = group(products, |row| &row.member);
@@ -720,6 +938,8 @@ struct MemberRow {
     bio: String,
     extra: String,
     data_quality: String,
+    email: Option<String>,
+    phone: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -779,6 +999,8 @@ impl MemberRow {
             link: self.link,
             member_type: self.member_type,
             bio: self.bio,
+            email: self.email,
+            phone: self.phone,
             missions,
         })
     }

@@ -1,7 +1,10 @@
 //! The JSON API under `/api/v1`, one file per resource action, and its OpenAPI document
 //! at `/api/openapi.json`, generated from the handlers.
 
+pub mod accounts;
+pub mod audit;
 pub mod incubators;
+pub mod me;
 pub mod members;
 pub mod organisations;
 pub mod products;
@@ -14,7 +17,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use bytes::Bytes;
 use serde::Serialize;
 use utoipa::OpenApi;
@@ -44,14 +47,43 @@ use crate::{ApiError, AppState};
         members::delete::delete_member,
         incubators::list::list_incubators,
         incubators::show::show_incubator,
+        incubators::update::update_incubator,
         organisations::list::list_organisations,
         organisations::show::show_organisation,
+        organisations::update::update_organisation,
         teams::list::list_teams,
         teams::show::show_team,
+        me::me,
+        accounts::list::list_accounts,
+        accounts::grant::grant_role,
+        accounts::revoke::revoke_role,
+        audit::history::history,
     ),
-    components(schemas(crate::error::ErrorBody))
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&BearerTokens)
 )]
 pub struct ApiDoc;
+
+/// Declares the API tokens as the document's security scheme.
+struct BearerTokens;
+
+impl utoipa::Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "jeton",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "Jeton d'API créé depuis la page « Mon compte » ; portées : read, write:portfolio, admin.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The API's routes.
 pub fn router() -> Router<AppState> {
@@ -80,7 +112,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/incubators", get(incubators::list::list_incubators))
         .route(
             "/api/v1/incubators/{slug}",
-            get(incubators::show::show_incubator),
+            get(incubators::show::show_incubator).put(incubators::update::update_incubator),
         )
         .route(
             "/api/v1/organisations",
@@ -88,8 +120,20 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/api/v1/organisations/{slug}",
-            get(organisations::show::show_organisation),
+            get(organisations::show::show_organisation)
+                .put(organisations::update::update_organisation),
         )
+        .route("/api/v1/me", get(me::me))
+        .route("/api/v1/accounts", get(accounts::list::list_accounts))
+        .route(
+            "/api/v1/accounts/{id}/roles",
+            post(accounts::grant::grant_role),
+        )
+        .route(
+            "/api/v1/accounts/{id}/roles/{role}",
+            delete(accounts::revoke::revoke_role),
+        )
+        .route("/api/v1/audit/{kind}/{id}", get(audit::history::history))
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))
 }
@@ -119,17 +163,6 @@ pub(crate) fn json_response(bytes: Bytes) -> Response {
 /// Renders a value as a JSON response body.
 pub(crate) fn render(value: &impl Serialize) -> Result<Bytes, serde_json::Error> {
     serde_json::to_vec(value).map(Bytes::from)
-}
-
-/// Refuses writes unless they are allowed.
-pub(crate) fn ensure_writes_allowed(state: &AppState) -> Result<(), ApiError> {
-    if state.config().allow_anonymous_writes {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "les écritures sont désactivées : lancez le serveur avec --allow-anonymous-writes",
-        ))
-    }
 }
 
 /// Parses a slug from the address; an impossible slug cannot exist, hence 404.

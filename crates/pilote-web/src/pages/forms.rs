@@ -2,8 +2,8 @@
 //!
 //! A submitted form becomes the same JSON record the API takes, so it goes through the
 //! same parsing and validation; each error comes back on its field, tied to it with
-//! `aria-describedby`, and the values typed are kept. Writes stay behind the same switch
-//! as the API's until sign-in exists.
+//! `aria-describedby`, and the values typed are kept. Each form checks the same permission
+//! table as the API, on the record before and after the change.
 
 use std::collections::BTreeMap;
 
@@ -17,8 +17,10 @@ use serde_json::{Value, json};
 
 use super::{Layout, PageError, page};
 use crate::api::extract::parse_record;
-use crate::api::{ensure_writes_allowed, path_slug};
+use crate::api::path_slug;
+use crate::auth::{Visitor, authorize, member_target, offer, product_target};
 use crate::{ApiError, AppState};
+use pilote_domain::identity::Action;
 
 /// Empty rows offered after the existing phases or missions.
 const EXTRA_ROWS: usize = 2;
@@ -484,8 +486,11 @@ fn checked_product(
 }
 
 /// `GET /produits/nouveau`.
-pub async fn new_product(State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    ensure_writes_allowed(&state)?;
+pub async fn new_product(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Html<String>, PageError> {
+    offer(visitor.principal.as_ref(), Action::CreateProduct)?;
     page(&product_form(
         &state,
         None,
@@ -498,9 +503,10 @@ pub async fn new_product(State(state): State<AppState>) -> Result<Html<String>, 
 /// `POST /produits/nouveau`.
 pub async fn create_product(
     State(state): State<AppState>,
+    visitor: Visitor,
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
-    ensure_writes_allowed(&state)?;
+    offer(visitor.principal.as_ref(), Action::CreateProduct)?;
     let product = match checked_product(&state, &fields, None)? {
         Ok(product) => product,
         Err(errors) => {
@@ -513,7 +519,12 @@ pub async fn create_product(
             ));
         }
     };
-    let written = state.store().create_product(&product).await;
+    let actor = authorize(
+        visitor.principal.as_ref(),
+        Action::CreateProduct,
+        &[product_target(&product.slug, &product.incubator)],
+    )?;
+    let written = state.store().create_product(&product, &actor).await;
     after_write(
         &state,
         written,
@@ -535,13 +546,19 @@ pub async fn create_product(
 /// `GET /produits/{slug}/modifier`.
 pub async fn edit_product(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    ensure_writes_allowed(&state)?;
+    offer(visitor.principal.as_ref(), Action::UpdateProduct)?;
     let model = state.model();
     let product = model
         .product(&path_slug(&slug)?)
         .ok_or(ApiError::NotFound)?;
+    authorize(
+        visitor.principal.as_ref(),
+        Action::UpdateProduct,
+        &[product_target(&product.slug, &product.incubator)],
+    )?;
     let (fields, phases) = product_fields(product);
     page(&product_form(
         &state,
@@ -555,14 +572,21 @@ pub async fn edit_product(
 /// `POST /produits/{slug}/modifier`.
 pub async fn update_product(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
-    ensure_writes_allowed(&state)?;
+    offer(visitor.principal.as_ref(), Action::UpdateProduct)?;
     let model = state.model();
     let existing = model
         .product(&path_slug(&slug)?)
         .ok_or(ApiError::NotFound)?;
+    let before = product_target(&existing.slug, &existing.incubator);
+    authorize(
+        visitor.principal.as_ref(),
+        Action::UpdateProduct,
+        std::slice::from_ref(&before),
+    )?;
     let product = match checked_product(&state, &fields, Some(existing))? {
         Ok(product) => product,
         Err(errors) => {
@@ -575,7 +599,13 @@ pub async fn update_product(
             ));
         }
     };
-    let written = state.store().update_product(&product).await;
+    // Moving a product to another incubator needs the right on both sides.
+    let actor = authorize(
+        visitor.principal.as_ref(),
+        Action::UpdateProduct,
+        &[before, product_target(&product.slug, &product.incubator)],
+    )?;
+    let written = state.store().update_product(&product, &actor).await;
     after_write(
         &state,
         written,
@@ -611,13 +641,19 @@ struct ConfirmDelete {
 /// `GET /produits/{slug}/supprimer`: asks for confirmation.
 pub async fn confirm_delete_product(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    ensure_writes_allowed(&state)?;
+    offer(visitor.principal.as_ref(), Action::DeleteProduct)?;
     let model = state.model();
     let product = model
         .product(&path_slug(&slug)?)
         .ok_or(ApiError::NotFound)?;
+    authorize(
+        visitor.principal.as_ref(),
+        Action::DeleteProduct,
+        &[product_target(&product.slug, &product.incubator)],
+    )?;
     confirm_delete(
         ("/produits", "Produits"),
         (&format!("/produits/{}", product.slug), &product.title),
@@ -631,10 +667,20 @@ pub async fn confirm_delete_product(
 /// `POST /produits/{slug}/supprimer`.
 pub async fn delete_product(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
-    ensure_writes_allowed(&state)?;
-    let deleted = state.store().delete_product(&path_slug(&slug)?).await;
+    offer(visitor.principal.as_ref(), Action::DeleteProduct)?;
+    let model = state.model();
+    let product = model
+        .product(&path_slug(&slug)?)
+        .ok_or(ApiError::NotFound)?;
+    let actor = authorize(
+        visitor.principal.as_ref(),
+        Action::DeleteProduct,
+        &[product_target(&product.slug, &product.incubator)],
+    )?;
+    let deleted = state.store().delete_product(&product.slug, &actor).await;
     after_delete(&state, deleted, "/produits").await
 }
 
@@ -795,8 +841,8 @@ fn checked_member(
 }
 
 /// `GET /membres/nouveau`.
-pub async fn new_member(State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    ensure_writes_allowed(&state)?;
+pub async fn new_member(visitor: Visitor) -> Result<Html<String>, PageError> {
+    offer(visitor.principal.as_ref(), Action::CreateMember)?;
     page(&member_form(
         None,
         Fields::new(),
@@ -808,9 +854,10 @@ pub async fn new_member(State(state): State<AppState>) -> Result<Html<String>, P
 /// `POST /membres/nouveau`.
 pub async fn create_member(
     State(state): State<AppState>,
+    visitor: Visitor,
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
-    ensure_writes_allowed(&state)?;
+    offer(visitor.principal.as_ref(), Action::CreateMember)?;
     let member = match checked_member(&state, &fields, None)? {
         Ok(member) => member,
         Err(errors) => {
@@ -822,7 +869,12 @@ pub async fn create_member(
             ));
         }
     };
-    let written = state.store().create_member(&member).await;
+    let actor = authorize(
+        visitor.principal.as_ref(),
+        Action::CreateMember,
+        &[member_target(&member, &state.model())],
+    )?;
+    let written = state.store().create_member(&member, &actor).await;
     after_write(
         &state,
         written,
@@ -843,11 +895,17 @@ pub async fn create_member(
 /// `GET /membres/{slug}/modifier`.
 pub async fn edit_member(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    ensure_writes_allowed(&state)?;
+    offer(visitor.principal.as_ref(), Action::UpdateMember)?;
     let model = state.model();
     let member = model.member(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
+    authorize(
+        visitor.principal.as_ref(),
+        Action::UpdateMember,
+        &[member_target(member, &model)],
+    )?;
     let (fields, missions) = member_fields(member);
     page(&member_form(
         Some(member),
@@ -860,14 +918,25 @@ pub async fn edit_member(
 /// `POST /membres/{slug}/modifier`.
 pub async fn update_member(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
-    ensure_writes_allowed(&state)?;
+    offer(visitor.principal.as_ref(), Action::UpdateMember)?;
     let model = state.model();
     let existing = model.member(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
+    let before = member_target(existing, &model);
+    authorize(
+        visitor.principal.as_ref(),
+        Action::UpdateMember,
+        std::slice::from_ref(&before),
+    )?;
     let member = match checked_member(&state, &fields, Some(existing))? {
-        Ok(member) => member,
+        // The form does not show personal fields: what is stored stays.
+        Ok(mut member) => {
+            crate::api::members::restore_personal_fields(&mut member, &model);
+            member
+        }
         Err(errors) => {
             return rerender(member_form(
                 Some(existing),
@@ -877,7 +946,12 @@ pub async fn update_member(
             ));
         }
     };
-    let written = state.store().update_member(&member).await;
+    let actor = authorize(
+        visitor.principal.as_ref(),
+        Action::UpdateMember,
+        &[before, member_target(&member, &model)],
+    )?;
+    let written = state.store().update_member(&member, &actor).await;
     after_write(
         &state,
         written,
@@ -898,11 +972,17 @@ pub async fn update_member(
 /// `GET /membres/{slug}/supprimer`: asks for confirmation.
 pub async fn confirm_delete_member(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    ensure_writes_allowed(&state)?;
+    offer(visitor.principal.as_ref(), Action::DeleteMember)?;
     let model = state.model();
     let member = model.member(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
+    authorize(
+        visitor.principal.as_ref(),
+        Action::DeleteMember,
+        &[member_target(member, &model)],
+    )?;
     confirm_delete(
         ("/membres", "Membres"),
         (&format!("/membres/{}", member.slug), &member.fullname),
@@ -913,10 +993,18 @@ pub async fn confirm_delete_member(
 /// `POST /membres/{slug}/supprimer`.
 pub async fn delete_member(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
-    ensure_writes_allowed(&state)?;
-    let deleted = state.store().delete_member(&path_slug(&slug)?).await;
+    offer(visitor.principal.as_ref(), Action::DeleteMember)?;
+    let model = state.model();
+    let member = model.member(&path_slug(&slug)?).ok_or(ApiError::NotFound)?;
+    let actor = authorize(
+        visitor.principal.as_ref(),
+        Action::DeleteMember,
+        &[member_target(member, &model)],
+    )?;
+    let deleted = state.store().delete_member(&member.slug, &actor).await;
     after_delete(&state, deleted, "/membres").await
 }
 

@@ -5,6 +5,7 @@ mod assets;
 mod chart;
 mod download;
 mod forms;
+mod history;
 mod home;
 mod legal;
 mod markdown;
@@ -19,7 +20,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use network::{Format, Listing};
 
+use crate::auth::Visitor;
 use crate::{ApiError, AppState};
+use pilote_domain::identity::{Action, Principal, Target};
 
 /// The pages' routes.
 pub fn router() -> Router<AppState> {
@@ -41,6 +44,7 @@ pub fn router() -> Router<AppState> {
             "/produits/{slug}/supprimer",
             get(forms::confirm_delete_product).post(forms::delete_product),
         )
+        .route("/produits/{slug}/historique", get(history::product))
         .route("/recherche", get(products::search))
         .route(
             "/incubateurs",
@@ -98,6 +102,7 @@ pub fn router() -> Router<AppState> {
             get(forms::new_member).post(forms::create_member),
         )
         .route("/membres/{slug}", get(network::member))
+        .route("/membres/{slug}/historique", get(history::member))
         .route(
             "/membres/{slug}/modifier",
             get(forms::edit_member).post(forms::update_member),
@@ -151,6 +156,10 @@ pub struct Crumb {
 }
 
 /// What every page's frame needs.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each flag is one yes-or-no question a template asks"
+)]
 pub struct Layout {
     /// The bundled stylesheet.
     pub stylesheet: &'static str,
@@ -166,10 +175,17 @@ pub struct Layout {
     pub breadcrumb: Vec<Crumb>,
     /// The search box's text.
     pub query: String,
-    /// Whether this server accepts writes, to offer the forms.
+    /// Whether the visitor may create records of the page's kind, to offer the form.
     pub writes: bool,
+    /// Whether the visitor may change the record shown.
+    pub can_edit: bool,
+    /// Whether the visitor may delete the record shown.
+    pub can_delete: bool,
     /// Whether the page shows a form with errors (its title then says so).
     pub has_errors: bool,
+    /// The signed-in person, if any.
+    pub principal: Option<Principal>,
+    visitor: Visitor,
 }
 
 /// The main navigation's sections.
@@ -182,8 +198,10 @@ const SECTIONS: [(&str, &str); 5] = [
 ];
 
 impl Layout {
-    /// The frame of a page in `section` (an address of the main navigation, or "").
+    /// The frame of a page in `section` (an address of the main navigation, or ""), for
+    /// the visitor of the request being answered.
     pub fn new(section: &str, breadcrumb: &[(&str, &str)]) -> Self {
+        let visitor = Visitor::current();
         let mut crumbs: Vec<Crumb> = Vec::new();
         if !breadcrumb.is_empty() {
             crumbs.push(Crumb {
@@ -211,15 +229,59 @@ impl Layout {
             breadcrumb: crumbs,
             query: String::new(),
             writes: false,
+            can_edit: false,
+            can_delete: false,
             has_errors: false,
+            principal: visitor.principal.clone(),
+            visitor,
         }
     }
 
-    /// The same frame, offering the forms when the server accepts writes.
+    /// The same frame, offering the creation form when the visitor may `create` somewhere.
     #[must_use]
-    pub fn writable(mut self, state: &AppState) -> Self {
-        self.writes = state.config().allow_anonymous_writes;
+    pub fn creation(mut self, create: Action) -> Self {
+        self.writes = self
+            .principal
+            .as_ref()
+            .is_some_and(|principal| principal.may_somewhere(create));
         self
+    }
+
+    /// The same frame, offering to edit and delete the record of `target` as permitted.
+    #[must_use]
+    pub fn record(mut self, edit: Action, delete: Action, target: &Target) -> Self {
+        if let Some(principal) = &self.principal {
+            self.can_edit = principal.may(edit, target);
+            self.can_delete = principal.may(delete, target);
+        }
+        self
+    }
+
+    /// The same frame, saying in its title whether the form shown has errors.
+    #[must_use]
+    pub fn with_errors(mut self, has_errors: bool) -> Self {
+        self.has_errors = has_errors;
+        self
+    }
+
+    /// The token every form of this page carries; asking for it gives an anonymous
+    /// visitor their CSRF cookie.
+    pub fn csrf(&self) -> String {
+        self.visitor.csrf_token()
+    }
+
+    /// The signed-in person's name, for the header.
+    pub fn signed_in_as(&self) -> Option<&str> {
+        self.principal
+            .as_ref()
+            .map(|principal| principal.name.as_str())
+    }
+
+    /// Whether the visitor administers Pilote, for the header's administration link.
+    pub fn is_administrator(&self) -> bool {
+        self.principal
+            .as_ref()
+            .is_some_and(Principal::is_administrator)
     }
 }
 
@@ -300,6 +362,7 @@ struct ErrorPage {
     layout: Layout,
     title: &'static str,
     message: String,
+    sign_in: bool,
 }
 
 impl IntoResponse for PageError {
@@ -315,7 +378,9 @@ impl IntoResponse for PageError {
                 "Demande invalide",
                 fields.into_iter().map(|(field, message)| format!("{field} : {message}")).collect::<Vec<_>>().join(" ; "),
             ),
+            ApiError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, "Connexion requise", message.to_owned()),
             ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, "Accès refusé", message.to_owned()),
+            ApiError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "Trop de tentatives", ApiError::TooManyRequests.to_string()),
             ApiError::Conflict(message) | ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, "Demande invalide", message),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "page failed");
@@ -326,15 +391,21 @@ impl IntoResponse for PageError {
                 )
             }
         };
-        let page = ErrorPage {
-            layout: Layout::new("", &[(" ", title)]),
-            title,
-            message,
-        };
-        match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, title).into_response(),
-        }
+        message_page(status, title, message)
+    }
+}
+
+/// A page that only says something: an error, or the end of a process.
+pub(crate) fn message_page(status: StatusCode, title: &'static str, message: String) -> Response {
+    let page = ErrorPage {
+        layout: Layout::new("", &[(" ", title)]),
+        title,
+        message,
+        sign_in: status == StatusCode::UNAUTHORIZED,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, title).into_response(),
     }
 }
 

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::{Html, Response};
+use pilote_domain::identity::Action;
 use pilote_domain::portfolio::{
     Domaine, Incubator, Member, Organisation, PhaseName, Product, Team,
 };
@@ -438,7 +439,7 @@ pub async fn members(
         },
     )?;
     page(&MembersPage {
-        layout: Layout::new("/membres", &[("", "Membres")]).writable(&state),
+        layout: Layout::new("/membres", &[("", "Membres")]).creation(Action::CreateMember),
         total: found.total,
         domaines: Domaine::ALL
             .iter()
@@ -520,6 +521,8 @@ struct MemberPage<'a> {
     member: &'a Member,
     missions: Vec<MissionView<'a>>,
     bio: String,
+    /// Shown to the member and administrators only.
+    personal: Option<crate::read_model::PersonalFields>,
 }
 
 /// `GET /membres/{slug}`: the public fields of a member.
@@ -561,8 +564,18 @@ pub async fn member(
             "/membres",
             &[("/membres", "Membres"), ("", &member.fullname)],
         )
-        .writable(&state),
+        .record(
+            Action::UpdateMember,
+            Action::DeleteMember,
+            &crate::auth::member_target(member, &model),
+        ),
         bio: to_safe_html(&member.bio),
+        personal: crate::api::members::may_read_personal(
+            member,
+            crate::auth::Visitor::current().principal.as_ref(),
+            &model,
+        )
+        .then(|| model.personal(&member.slug).cloned().unwrap_or_default()),
         missions,
         member,
     })

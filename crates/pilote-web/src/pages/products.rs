@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use pilote_domain::identity::Action;
 use pilote_domain::portfolio::{PhaseName, Product};
 
 use super::download::Table;
@@ -120,7 +121,8 @@ pub async fn list(
     let base = filters_query(&filters);
     let pagination = Pagination::new("/produits", &base, page_of.page, page_of.total);
     let sort = filters.sort.unwrap_or_default();
-    let mut layout = Layout::new("/produits", &[("/produits", "Produits")]).writable(&state);
+    let mut layout =
+        Layout::new("/produits", &[("/produits", "Produits")]).creation(Action::CreateProduct);
     layout.query = filters.q.clone().unwrap_or_default();
     page(&ProductsPage {
         layout,
@@ -296,7 +298,11 @@ pub async fn show(
             "/produits",
             &[("/produits", "Produits"), ("", &product.title)],
         )
-        .writable(&state),
+        .record(
+            Action::UpdateProduct,
+            Action::DeleteProduct,
+            &crate::auth::product_target(&product.slug, &product.incubator),
+        ),
         phase: product.current_phase().map(|p| p.name),
         description: to_safe_html(&product.description),
         incubator: incubator_title(&model, product),

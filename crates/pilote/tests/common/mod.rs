@@ -10,6 +10,8 @@ use pilote_store::Store;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+pub mod oidc;
+
 /// The environment variable naming a PostgreSQL server for tests (an admin URL such as
 /// `postgres://postgres@127.0.0.1:5432/postgres`); each test creates its own database.
 pub const POSTGRES_ENV: &str = "PILOTE_TEST_POSTGRES_URL";
@@ -86,7 +88,10 @@ impl TestDb {
             products: serde_json::from_value(part("products")).expect("products"),
             members: serde_json::from_value(part("members")).expect("members"),
         };
-        self.store.apply(&changes).await.expect("apply the demo");
+        self.store
+            .apply(&changes, &pilote_domain::audit::Actor::system("démo"))
+            .await
+            .expect("apply the demo");
     }
 
     /// Another connection pool to the same database, as a second server would hold
@@ -106,16 +111,41 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: TestDb,
+    /// The API token `send` presents, when the app was started writable.
+    pub token: Option<String>,
+    /// The session cookie (`pilote_session=…`) and CSRF token of the demo administrator,
+    /// when the app was started writable; `client` then sends the cookie.
+    pub session: Option<(String, String)>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestApp {
-    /// Starts a server over `db`.
+    /// Starts a server over `db`; its public URL is its own address unless `config` names one.
     pub async fn spawn(db: TestDb, config: pilote_web::Config) -> Self {
+        let (listener, base) = Self::bind().await;
+        let mut config = config;
+        if config.public_url == pilote_web::Config::default().public_url {
+            config.public_url = base.clone();
+        }
+        Self::serve(listener, db, config).await
+    }
+
+    /// A free loopback port and its base URL, to know the address before the server starts.
+    pub async fn bind() -> (tokio::net::TcpListener, String) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        (listener, base)
+    }
+
+    /// Starts a server over `db` on a bound listener.
+    pub async fn serve(
+        listener: tokio::net::TcpListener,
+        db: TestDb,
+        config: pilote_web::Config,
+    ) -> Self {
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (shutdown, stop) = oneshot::channel::<()>();
         let store = db.store.clone();
@@ -137,20 +167,94 @@ impl TestApp {
             base,
             client,
             db,
+            token: None,
+            session: None,
             shutdown: Some(shutdown),
             server: Some(server),
         }
     }
 
-    /// Starts a server accepting anonymous writes.
+    /// Starts a server whose `send` acts as the demo administrator, through an API token.
     pub async fn spawn_writable(db: TestDb) -> Self {
-        Self::spawn(
-            db,
-            pilote_web::Config {
-                allow_anonymous_writes: true,
-            },
-        )
-        .await
+        pilote_web::ensure_demo_accounts(&db.store)
+            .await
+            .expect("demo accounts");
+        let mut app = Self::spawn(db, pilote_web::Config::default()).await;
+        app.token = Some(
+            app.token_for("administratrice", &pilote_domain::identity::Scope::ALL)
+                .await,
+        );
+        let (cookie, csrf) = app.session_for("administratrice").await;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::COOKIE,
+            reqwest::header::HeaderValue::from_str(&cookie).expect("cookie"),
+        );
+        app.client = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("client");
+        app.session = Some((cookie, csrf));
+        app
+    }
+
+    /// A new session of a demo account: its cookie (`pilote_session=…`) and CSRF token.
+    pub async fn session_for(&self, demo_key: &str) -> (String, String) {
+        let account = self
+            .db
+            .store
+            .demo_account(demo_key)
+            .await
+            .expect("demo account");
+        let id = format!("session-{}", uuid::Uuid::new_v4().simple());
+        let csrf = format!("csrf-{}", uuid::Uuid::new_v4().simple());
+        self.db
+            .store
+            .create_session(&pilote_store::NewSession {
+                id_hash: sha256_hex(&id),
+                account: account.id,
+                csrf_token: csrf.clone(),
+                method: "demo".into(),
+                id_token: None,
+                now: pilote_store::timestamp(chrono::Utc::now()),
+            })
+            .await
+            .expect("session");
+        (format!("pilote_session={id}"), csrf)
+    }
+
+    /// A new API token of a demo account (the demo accounts must exist), with `scopes`.
+    pub async fn token_for(
+        &self,
+        demo_key: &str,
+        scopes: &[pilote_domain::identity::Scope],
+    ) -> String {
+        let account = self
+            .db
+            .store
+            .demo_account(demo_key)
+            .await
+            .expect("demo account");
+        let token = format!("pilote_{}", uuid::Uuid::new_v4().simple());
+        let hash = sha256_hex(&token);
+        let now = chrono::Utc::now();
+        self.db
+            .store
+            .create_token(
+                &pilote_store::NewToken {
+                    account: account.id,
+                    name: "tests".into(),
+                    prefix: token.chars().take(13).collect(),
+                    token_hash: hash,
+                    scopes: scopes.to_vec(),
+                    created_at: pilote_store::timestamp(now),
+                    expires_at: pilote_store::timestamp(now + chrono::Duration::days(1)),
+                },
+                &pilote_domain::audit::Actor::system("test"),
+            )
+            .await
+            .expect("token");
+        token
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -179,13 +283,11 @@ impl TestApp {
         path: &str,
         body: &serde_json::Value,
     ) -> (u16, serde_json::Value) {
-        let response = self
-            .client
-            .request(method, self.url(path))
-            .json(body)
-            .send()
-            .await
-            .expect("request");
+        let mut request = self.client.request(method, self.url(path)).json(body);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
         let status = response.status().as_u16();
         (
             status,
@@ -202,6 +304,18 @@ impl TestApp {
             server.await.expect("server task");
         }
     }
+}
+
+/// What the store keeps of a secret.
+pub fn sha256_hex(secret: &str) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(secret.as_bytes())
+        .iter()
+        .fold(String::new(), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 /// The real public data folder, or `None` with a clear message.

@@ -6,6 +6,7 @@ mod raw;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use pilote_domain::audit::Actor;
 use pilote_domain::portfolio::{
     DataQualityWarning, Domaine, Event, Fast, Incubator, Member, Mission, MissionStatus,
     Organisation, Phase, PhaseName, Portfolio, Product, Team,
@@ -32,11 +33,13 @@ pub struct BetaContent {
     pub warnings: Vec<Finding>,
 }
 
-/// Reads, checks and writes the network's content in one transaction.
+/// Reads, checks and writes the network's content in one transaction, logged in the audit
+/// log as done by `actor`.
 pub async fn import(
     store: &Store,
     path: &Path,
     options: ImportOptions,
+    actor: &Actor,
 ) -> Result<ImportReport, ImportError> {
     let content = read(path)?;
     if !content.rejects.is_empty() && !options.skip_invalid {
@@ -45,7 +48,7 @@ pub async fn import(
     let current = store.load_portfolio().await?;
     let (changes, entities) = plan(&current, content.portfolio);
     if !options.dry_run && !changes.is_empty() {
-        store.apply(&changes).await?;
+        store.apply(&changes, actor).await?;
     }
     Ok(ImportReport {
         entities,
@@ -495,6 +498,9 @@ fn member(slug: Slug, value: serde_yaml_ng::Value, bio: String) -> Result<Member
         badges: words(raw.badges),
         teams: references("teams", &raw.teams)?,
         bio,
+        // Personal: the public source never holds them.
+        email: None,
+        phone: None,
         extra: extra(raw.rest)?,
         data_quality: Vec::new(),
     })
@@ -581,8 +587,9 @@ fn source_field(folder: &str, field: &str) -> String {
 /// Compares what was read with what is stored: the records to write, and counts.
 fn plan(
     current: &Portfolio,
-    incoming: Portfolio,
+    mut incoming: Portfolio,
 ) -> (PortfolioChanges, Vec<(&'static str, EntityCounts)>) {
+    keep_personal_fields(&current.members, &mut incoming.members);
     let mut changes = PortfolioChanges::default();
     let entities = vec![
         (
@@ -632,6 +639,16 @@ fn plan(
         ),
     ];
     (changes, entities)
+}
+
+/// The source never holds members' personal fields: keep those set in Pilote.
+fn keep_personal_fields(current: &[Member], incoming: &mut [Member]) {
+    let stored: HashMap<&Slug, &Member> = current.iter().map(|m| (&m.slug, m)).collect();
+    for member in incoming {
+        if let Some(existing) = stored.get(&member.slug) {
+            member.keep_personal_fields_of(existing);
+        }
+    }
 }
 
 /// Keeps the incoming records that are new or differ from the stored ones.

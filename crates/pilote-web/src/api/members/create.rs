@@ -7,10 +7,11 @@ use axum::response::{IntoResponse, Response};
 use pilote_domain::portfolio::Member;
 
 use super::validate;
-use crate::api::ensure_writes_allowed;
 use crate::api::extract::{JsonValue, parse_record};
+use crate::auth::{Caller, authorize, member_target};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
+use pilote_domain::identity::Action;
 
 /// Creates a member.
 #[utoipa::path(
@@ -18,23 +19,32 @@ use crate::{ApiError, AppState};
     path = "/api/v1/members",
     tag = "members",
     request_body = Member,
+    security(("jeton" = ["write:portfolio"])),
     responses(
         (status = 201, description = "Membre créé", body = Member),
-        (status = 403, description = "Écritures désactivées", body = ErrorBody),
+        (status = 401, description = "Jeton absent ou invalide", body = ErrorBody),
+        (status = 403, description = "Rôle ou portée insuffisants", body = ErrorBody),
         (status = 409, description = "Identifiant déjà pris", body = ErrorBody),
         (status = 422, description = "Valeurs invalides", body = ErrorBody),
     )
 )]
 pub async fn create_member(
     State(state): State<AppState>,
+    caller: Caller,
     JsonValue(body): JsonValue,
 ) -> Result<Response, ApiError> {
-    ensure_writes_allowed(&state)?;
+    caller.authenticated()?;
     let member: Member = parse_record(body)?;
-    validate(&state.model(), &member)?;
+    let model = state.model();
+    let actor = authorize(
+        caller.principal(),
+        Action::CreateMember,
+        &[member_target(&member, &model)],
+    )?;
+    validate(&model, &member)?;
     state
         .store()
-        .create_member(&member)
+        .create_member(&member, &actor)
         .await
         .map_err(|error| match error {
             pilote_store::StoreError::Conflict => {
@@ -47,7 +57,7 @@ pub async fn create_member(
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        Json(&member),
+        Json(super::visible(&member, caller.principal(), &model)),
     )
         .into_response())
 }

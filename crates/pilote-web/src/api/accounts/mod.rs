@@ -1,0 +1,5 @@
+//! `/api/v1/accounts`: accounts and their roles, for administrators.
+
+pub mod grant;
+pub mod list;
+pub mod revoke;

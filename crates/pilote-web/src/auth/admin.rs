@@ -1,0 +1,136 @@
+//! Administration of accounts: the list, and granting or revoking roles.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use pilote_domain::Slug;
+use pilote_domain::identity::{Account, Action, Role, RoleGrant, Target};
+use serde::Deserialize;
+
+use super::{Visitor, authorize};
+use crate::pages::{Layout, PageError, page};
+use crate::{ApiError, AppState};
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+struct AccountsPage {
+    layout: Layout,
+    accounts: Vec<Account>,
+    roles: [Role; 3],
+}
+
+/// The roles an administrator grants (product membership follows from missions).
+const GRANTED_ROLES: [Role; 3] = [
+    Role::Administrator,
+    Role::IncubatorManager,
+    Role::OrganisationEditor,
+];
+
+/// Every account with its roles, and the forms to change them.
+pub(crate) async fn accounts_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, PageError> {
+    authorize(
+        visitor.principal.as_ref(),
+        Action::ManageRoles,
+        &[Target::default()],
+    )?;
+    let accounts = state.store().accounts().await.map_err(ApiError::from)?;
+    Ok(page(&AccountsPage {
+        layout: Layout::new("", &[("/admin/comptes", "Comptes et rôles")]),
+        accounts,
+        roles: GRANTED_ROLES,
+    })?
+    .into_response())
+}
+
+/// A role to grant or revoke, as forms and the API send it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct GrantForm {
+    /// `administrator`, `incubator_manager` or `organisation_editor`.
+    pub role: String,
+    /// The incubator or organisation, for scoped roles.
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl GrantForm {
+    /// The grant, checked: a known role, with a scope exactly when it needs one, naming an
+    /// existing incubator or organisation.
+    pub(crate) fn parse(&self, state: &AppState) -> Result<RoleGrant, ApiError> {
+        let role = Role::parse(&self.role).map_err(|e| ApiError::field("role", e.to_string()))?;
+        let scope = self
+            .scope
+            .as_deref()
+            .map(str::trim)
+            .filter(|scope| !scope.is_empty())
+            .map(Slug::parse)
+            .transpose()
+            .map_err(|e| ApiError::field("scope", e.to_string()))?;
+        let grant =
+            RoleGrant::new(role, scope).map_err(|e| ApiError::field("scope", e.to_string()))?;
+        let model = state.model();
+        let exists = match (&grant.role, &grant.scope) {
+            (Role::IncubatorManager, Some(slug)) => model.incubator(slug).is_some(),
+            (Role::OrganisationEditor, Some(slug)) => model.organisation(slug).is_some(),
+            _ => true,
+        };
+        if exists {
+            Ok(grant)
+        } else {
+            Err(ApiError::field(
+                "scope",
+                "aucun incubateur ni aucune organisation ne porte cet identifiant",
+            ))
+        }
+    }
+}
+
+/// Grants a role from the accounts page.
+pub(crate) async fn grant_role(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Form(form): Form<GrantForm>,
+) -> Result<Response, PageError> {
+    let actor = authorize(
+        visitor.principal.as_ref(),
+        Action::ManageRoles,
+        &[Target::default()],
+    )?;
+    let grant = form.parse(&state)?;
+    state
+        .store()
+        .grant_role(id, &grant, &actor)
+        .await
+        .map_err(|error| match error {
+            pilote_store::StoreError::Conflict => {
+                ApiError::Conflict("ce compte a déjà ce rôle".into())
+            }
+            other => other.into(),
+        })?;
+    Ok(Redirect::to(&format!("/admin/comptes#compte-{id}")).into_response())
+}
+
+/// Revokes a role from the accounts page.
+pub(crate) async fn revoke_role(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Form(form): Form<GrantForm>,
+) -> Result<Response, PageError> {
+    let actor = authorize(
+        visitor.principal.as_ref(),
+        Action::ManageRoles,
+        &[Target::default()],
+    )?;
+    let grant = form.parse(&state)?;
+    state
+        .store()
+        .revoke_role(id, &grant, &actor)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(Redirect::to(&format!("/admin/comptes#compte-{id}")).into_response())
+}

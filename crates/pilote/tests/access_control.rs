@@ -1,0 +1,697 @@
+//! Every write endpoint, tried with every role and with none, against the permission table.
+//!
+//! The API's write endpoints are read from the OpenAPI document and the forms' from the
+//! pages themselves: an endpoint this file has no entry for fails the suite. Expectations
+//! come from `pilote_domain::identity::PERMISSIONS`; each attempt runs on a fresh database,
+//! so that an allowed delete does not change what the next attempt finds.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Backend, TestApp, TestDb, sha256_hex};
+use pilote_domain::Slug;
+use pilote_domain::audit::Actor;
+use pilote_domain::identity::{Action, Principal, Role, RoleGrant, Scope, Target};
+use pilote_store::{DemoAccount, NewSession, NewToken};
+use reqwest::{Method, StatusCode, header};
+use serde_json::{Value, json};
+
+fn slug(text: &str) -> Slug {
+    Slug::parse(text).unwrap()
+}
+
+/// Someone trying: a key, the roles and member of their account, their token's scopes.
+struct Role_ {
+    key: &'static str,
+    grants: Vec<RoleGrant>,
+    member: Option<&'static str>,
+    scopes: Vec<Scope>,
+}
+
+fn roles() -> Vec<Role_> {
+    let grant = |role, scope: Option<&str>| RoleGrant::new(role, scope.map(slug)).unwrap();
+    let all = Scope::ALL.to_vec();
+    vec![
+        Role_ {
+            key: "admin",
+            grants: vec![grant(Role::Administrator, None)],
+            member: None,
+            scopes: all.clone(),
+        },
+        Role_ {
+            key: "admin-read-only",
+            grants: vec![grant(Role::Administrator, None)],
+            member: None,
+            scopes: vec![Scope::Read],
+        },
+        Role_ {
+            key: "manager",
+            grants: vec![grant(Role::IncubatorManager, Some("fabrique-demo"))],
+            member: None,
+            scopes: all.clone(),
+        },
+        Role_ {
+            key: "other-manager",
+            grants: vec![grant(Role::IncubatorManager, Some("lab-emploi"))],
+            member: None,
+            scopes: all.clone(),
+        },
+        // Camille's current mission is on eau-claire (fabrique-demo): a product member, and herself.
+        Role_ {
+            key: "camille",
+            grants: vec![],
+            member: Some("camille.martin"),
+            scopes: all.clone(),
+        },
+        // Sarah works on droits-simples (atelier-social).
+        Role_ {
+            key: "sarah",
+            grants: vec![],
+            member: Some("sarah.durand"),
+            scopes: all.clone(),
+        },
+        Role_ {
+            key: "editor",
+            grants: vec![grant(Role::OrganisationEditor, Some("dir-solidarites"))],
+            member: None,
+            scopes: all.clone(),
+        },
+        Role_ {
+            key: "agent",
+            grants: vec![],
+            member: None,
+            scopes: all,
+        },
+    ]
+}
+
+/// A fresh server with the demo portfolio and one account per role; returns the app and
+/// each role's account number.
+async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
+    let db = TestDb::fresh(Backend::Sqlite).await.unwrap();
+    db.fill_demo().await;
+    let mut ids = Vec::new();
+    for role in roles() {
+        let account = db
+            .store
+            .ensure_demo_account(
+                &DemoAccount {
+                    key: role.key,
+                    identity: pilote_domain::identity::ProviderIdentity {
+                        sub: String::new(),
+                        email: format!("{}@exemple.gouv.fr", role.key),
+                        given_name: role.key.to_owned(),
+                        usual_name: "Essai".into(),
+                        siret: None,
+                        uid: None,
+                    },
+                    member: role.member.map(slug),
+                    grants: role.grants.clone(),
+                },
+                &Actor::system("test"),
+            )
+            .await
+            .unwrap();
+        let now = pilote_store::timestamp(chrono::Utc::now());
+        let later = pilote_store::timestamp(chrono::Utc::now() + chrono::Duration::days(1));
+        db.store
+            .create_token(
+                &NewToken {
+                    account: account.id,
+                    name: "essai".into(),
+                    prefix: "pilote_essai".into(),
+                    token_hash: sha256_hex(&token_of(role.key)),
+                    scopes: role.scopes.clone(),
+                    created_at: now.clone(),
+                    expires_at: later,
+                },
+                &Actor::system("test"),
+            )
+            .await
+            .unwrap();
+        db.store
+            .create_session(&NewSession {
+                id_hash: sha256_hex(&session_of(role.key)),
+                account: account.id,
+                csrf_token: csrf_of(role.key),
+                method: "demo".into(),
+                id_token: None,
+                now,
+            })
+            .await
+            .unwrap();
+        ids.push((role.key, account.id));
+    }
+    (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
+}
+
+fn token_of(key: &str) -> String {
+    format!("pilote_{key}_{}", "t".repeat(40))
+}
+
+fn session_of(key: &str) -> String {
+    format!("session-{key}-{}", "s".repeat(40))
+}
+
+fn csrf_of(key: &str) -> String {
+    format!("csrf-{key}-{}", "c".repeat(40))
+}
+
+/// The principal the server should see for a role, built from the table's own terms.
+fn principal(role: &Role_, scoped: bool) -> Principal {
+    let products = match role.member {
+        Some("camille.martin") => vec![slug("eau-claire")],
+        Some("sarah.durand") => vec![slug("droits-simples")],
+        _ => vec![],
+    };
+    Principal {
+        account: 0,
+        name: role.key.into(),
+        member: role.member.map(slug),
+        grants: role.grants.clone(),
+        products,
+        scopes: scoped.then(|| role.scopes.clone()),
+        token: None,
+    }
+}
+
+fn product_target(product: &str, incubator: &str) -> Target {
+    Target {
+        product: Some(slug(product)),
+        incubators: vec![slug(incubator)],
+        ..Target::default()
+    }
+}
+
+fn member_target(member: &str, incubator: &str) -> Target {
+    Target {
+        member: Some(slug(member)),
+        incubators: vec![slug(incubator)],
+        ..Target::default()
+    }
+}
+
+/// One write endpoint of the suite: how to call it, and what the table says about it.
+struct Endpoint {
+    method: Method,
+    /// As the OpenAPI document or the forms name it, with `{slug}` / `{id}` placeholders.
+    template: &'static str,
+    /// The action checked, or `None` for sign-in and sign-out, open to all.
+    action: Option<Action>,
+    target: Target,
+}
+
+fn api_endpoints() -> Vec<Endpoint> {
+    let e = |method, template, action, target| Endpoint {
+        method,
+        template,
+        action: Some(action),
+        target,
+    };
+    vec![
+        e(
+            Method::POST,
+            "/api/v1/products",
+            Action::CreateProduct,
+            product_target("nouveau-produit", "fabrique-demo"),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/products/{slug}",
+            Action::UpdateProduct,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::DELETE,
+            "/api/v1/products/{slug}",
+            Action::DeleteProduct,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/members",
+            Action::CreateMember,
+            member_target("nouveau.membre", "fabrique-demo"),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/members/{slug}",
+            Action::UpdateMember,
+            member_target("camille.martin", "fabrique-demo"),
+        ),
+        e(
+            Method::DELETE,
+            "/api/v1/members/{slug}",
+            Action::DeleteMember,
+            member_target("camille.martin", "fabrique-demo"),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/incubators/{slug}",
+            Action::UpdateIncubator,
+            Target {
+                incubators: vec![slug("fabrique-demo")],
+                ..Target::default()
+            },
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/organisations/{slug}",
+            Action::UpdateOrganisation,
+            Target {
+                organisation: Some(slug("dir-solidarites")),
+                ..Target::default()
+            },
+        ),
+        e(
+            Method::POST,
+            "/api/v1/accounts/{id}/roles",
+            Action::ManageRoles,
+            Target::default(),
+        ),
+        e(
+            Method::DELETE,
+            "/api/v1/accounts/{id}/roles/{role}",
+            Action::ManageRoles,
+            Target::default(),
+        ),
+    ]
+}
+
+fn form_endpoints() -> Vec<Endpoint> {
+    let e = |template, action: Option<Action>, target| Endpoint {
+        method: Method::POST,
+        template,
+        action,
+        target,
+    };
+    vec![
+        e(
+            "/produits/nouveau",
+            Some(Action::CreateProduct),
+            product_target("nouveau-produit", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/modifier",
+            Some(Action::UpdateProduct),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/supprimer",
+            Some(Action::DeleteProduct),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/membres/nouveau",
+            Some(Action::CreateMember),
+            member_target("nouveau.membre", "fabrique-demo"),
+        ),
+        e(
+            "/membres/{slug}/modifier",
+            Some(Action::UpdateMember),
+            member_target("camille.martin", "fabrique-demo"),
+        ),
+        e(
+            "/membres/{slug}/supprimer",
+            Some(Action::DeleteMember),
+            member_target("camille.martin", "fabrique-demo"),
+        ),
+        e(
+            "/admin/comptes/{id}/roles",
+            Some(Action::ManageRoles),
+            Target::default(),
+        ),
+        e(
+            "/admin/comptes/{id}/roles/retrait",
+            Some(Action::ManageRoles),
+            Target::default(),
+        ),
+        e(
+            "/compte/jetons",
+            Some(Action::ManageOwnTokens),
+            Target::default(),
+        ),
+        e(
+            "/compte/jetons/{id}/revocation",
+            Some(Action::ManageOwnTokens),
+            Target::default(),
+        ),
+        e("/deconnexion", None, Target::default()),
+        e("/connexion/demo", None, Target::default()),
+        e("/connexion/reauthentification", None, Target::default()),
+    ]
+}
+
+/// The concrete request of an API endpoint: path and body.
+async fn api_request(
+    app: &TestApp,
+    endpoint: &Endpoint,
+    ids: &[(&str, i64)],
+) -> (String, Option<Value>) {
+    let id = |key: &str| ids.iter().find(|(k, _)| *k == key).unwrap().1;
+    let current = |path: &str| {
+        let path = path.to_owned();
+        async move { app.get(&path).await.1 }
+    };
+    match (endpoint.method.as_str(), endpoint.template) {
+        ("POST", "/api/v1/products") => (
+            "/api/v1/products".into(),
+            Some(json!({
+                "slug": "nouveau-produit", "title": "Nouveau", "mission": "m", "incubator": "fabrique-demo",
+                "phases": [{"name": "investigation", "start": "2024-01-01"}]
+            })),
+        ),
+        ("PUT", "/api/v1/products/{slug}") => {
+            let mut product = current("/api/v1/products/eau-claire").await;
+            product["title"] = json!("Eau claire, modifié");
+            ("/api/v1/products/eau-claire".into(), Some(product))
+        }
+        ("DELETE", "/api/v1/products/{slug}") => ("/api/v1/products/eau-claire".into(), None),
+        ("POST", "/api/v1/members") => (
+            "/api/v1/members".into(),
+            Some(json!({
+                "slug": "nouveau.membre", "fullname": "Nouveau Membre", "domaine": "Design",
+                "missions": [{"start": "2024-01-01", "end": "2099-12-31", "status": "admin", "products": ["eau-claire"]}]
+            })),
+        ),
+        ("PUT", "/api/v1/members/{slug}") => {
+            let mut member = current("/api/v1/members/camille.martin").await;
+            member["role"] = json!("Développeuse, modifié");
+            ("/api/v1/members/camille.martin".into(), Some(member))
+        }
+        ("DELETE", "/api/v1/members/{slug}") => ("/api/v1/members/camille.martin".into(), None),
+        ("PUT", "/api/v1/incubators/{slug}") => {
+            let mut incubator = current("/api/v1/incubators/fabrique-demo").await;
+            incubator["title"] = json!("La Fabrique, modifiée");
+            ("/api/v1/incubators/fabrique-demo".into(), Some(incubator))
+        }
+        ("PUT", "/api/v1/organisations/{slug}") => {
+            let mut organisation = current("/api/v1/organisations/dir-solidarites").await;
+            organisation["name"] = json!("Direction des solidarités, modifiée");
+            (
+                "/api/v1/organisations/dir-solidarites".into(),
+                Some(organisation),
+            )
+        }
+        ("POST", "/api/v1/accounts/{id}/roles") => (
+            format!("/api/v1/accounts/{}/roles", id("agent")),
+            Some(json!({"role": "organisation_editor", "scope": "region-exemple"})),
+        ),
+        ("DELETE", "/api/v1/accounts/{id}/roles/{role}") => (
+            format!(
+                "/api/v1/accounts/{}/roles/organisation_editor?scope=dir-solidarites",
+                id("editor")
+            ),
+            None,
+        ),
+        (method, template) => panic!("no request for {method} {template}: add one to this suite"),
+    }
+}
+
+/// The concrete form post: path and fields (the CSRF token is added by the caller).
+fn form_request(
+    endpoint: &Endpoint,
+    ids: &[(&str, i64)],
+    key: &str,
+) -> (String, Vec<(String, String)>) {
+    let id = |key: &str| ids.iter().find(|(k, _)| *k == key).unwrap().1;
+    let fields = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    let product = [
+        ("slug", "nouveau-produit"),
+        ("title", "Nouveau"),
+        ("mission", "m"),
+        ("incubator", "fabrique-demo"),
+        ("phases[0].name", "investigation"),
+        ("phases[0].start", "2024-01-01"),
+    ];
+    let member = [
+        ("slug", "nouveau.membre"),
+        ("fullname", "Nouveau Membre"),
+        ("role", "Designer"),
+        ("domaine", "Design"),
+        ("missions[0].start", "2024-01-01"),
+        ("missions[0].end", "2099-12-31"),
+        ("missions[0].status", "admin"),
+        ("missions[0].products", "eau-claire"),
+    ];
+    match endpoint.template {
+        "/produits/nouveau" => (endpoint.template.into(), fields(&product)),
+        "/produits/{slug}/modifier" => ("/produits/eau-claire/modifier".into(), fields(&product)),
+        "/produits/{slug}/supprimer" => ("/produits/eau-claire/supprimer".into(), vec![]),
+        "/membres/nouveau" => (endpoint.template.into(), fields(&member)),
+        "/membres/{slug}/modifier" => ("/membres/camille.martin/modifier".into(), fields(&member)),
+        "/membres/{slug}/supprimer" => ("/membres/camille.martin/supprimer".into(), vec![]),
+        "/admin/comptes/{id}/roles" => (
+            format!("/admin/comptes/{}/roles", id("agent")),
+            fields(&[("role", "organisation_editor"), ("scope", "region-exemple")]),
+        ),
+        "/admin/comptes/{id}/roles/retrait" => (
+            format!("/admin/comptes/{}/roles/retrait", id("editor")),
+            fields(&[
+                ("role", "organisation_editor"),
+                ("scope", "dir-solidarites"),
+            ]),
+        ),
+        "/compte/jetons" => (
+            endpoint.template.into(),
+            fields(&[("nom", "essai"), ("portees", "read"), ("validite", "30")]),
+        ),
+        // Token numbers follow the accounts' order: each role revokes its own.
+        "/compte/jetons/{id}/revocation" => {
+            let own = ids.iter().find(|(k, _)| *k == key).map_or(1, |(_, id)| *id);
+            (format!("/compte/jetons/{own}/revocation"), vec![])
+        }
+        "/deconnexion" | "/connexion/reauthentification" => (endpoint.template.into(), vec![]),
+        "/connexion/demo" => (
+            endpoint.template.into(),
+            fields(&[("compte", "administratrice")]),
+        ),
+        other => panic!("no form post for {other}: add one to this suite"),
+    }
+}
+
+fn expected(endpoint: &Endpoint, role: Option<&Role_>, scoped: bool) -> &'static str {
+    match (endpoint.action, role) {
+        (None, _) => "open",
+        (Some(_), None) => "unauthenticated",
+        (Some(action), Some(role)) => {
+            if principal(role, scoped).may(action, &endpoint.target) {
+                "allowed"
+            } else {
+                "forbidden"
+            }
+        }
+    }
+}
+
+fn outcome(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 => "unauthenticated",
+        403 => "forbidden",
+        200 | 201 | 204 | 303 => "allowed",
+        _ => "unexpected",
+    }
+}
+
+#[tokio::test]
+async fn every_api_write_follows_the_permission_table() {
+    // Every write operation the OpenAPI document lists has an entry here.
+    let document = serde_json::to_value(pilote_web::api::openapi_document()).unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            if method != "get" {
+                documented.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    let endpoints = api_endpoints();
+    let covered: BTreeSet<(String, String)> = endpoints
+        .iter()
+        .map(|e| (e.method.to_string(), e.template.to_owned()))
+        .collect();
+    assert_eq!(
+        documented, covered,
+        "each API write needs an entry in this suite"
+    );
+
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    for endpoint in &endpoints {
+        let mut attempts: Vec<Option<Role_>> = vec![None];
+        attempts.extend(roles().into_iter().map(Some));
+        for role in attempts {
+            let (app, ids) = fresh().await;
+            let (path, body) = api_request(&app, endpoint, &ids).await;
+            let mut request = app.client.request(endpoint.method.clone(), app.url(&path));
+            if let Some(role) = &role {
+                request = request.bearer_auth(token_of(role.key));
+            }
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let want = expected(endpoint, role.as_ref(), true);
+            let got = outcome(status);
+            tried += 1;
+            if want != got {
+                failures.push(format!(
+                    "{} {path} as {}: expected {want}, got {status} {}",
+                    endpoint.method,
+                    role.as_ref().map_or("anonymous", |r| r.key),
+                    response.text().await.unwrap_or_default()
+                ));
+            }
+            app.stop().await;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {tried} attempts disagree with the table:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(tried, api_endpoints().len() * (roles().len() + 1));
+}
+
+/// Every form's address in the pages an administrator sees, with slugs and numbers replaced
+/// by placeholders.
+async fn forms_in_pages(app: &TestApp) -> BTreeSet<String> {
+    let pages = [
+        "/",
+        "/produits",
+        "/produits/eau-claire",
+        "/produits/nouveau",
+        "/produits/eau-claire/modifier",
+        "/produits/eau-claire/supprimer",
+        "/membres/camille.martin",
+        "/membres/nouveau",
+        "/membres/camille.martin/modifier",
+        "/membres/camille.martin/supprimer",
+        "/compte",
+        "/admin/comptes",
+        "/connexion",
+        "/connexion/reauthentification",
+        "/produits/eau-claire/historique",
+    ];
+    let mut actions = BTreeSet::new();
+    for page in pages {
+        let response = app
+            .client
+            .get(app.url(page))
+            .header(
+                header::COOKIE,
+                format!("pilote_session={}", session_of("admin")),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{page}");
+        let html = response.text().await.unwrap();
+        for form in html.split("<form").skip(1) {
+            let tag = &form[..form.find('>').unwrap()];
+            if !tag.contains("method=\"post\"") {
+                continue;
+            }
+            let action = tag
+                .split("action=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            let path = action.split('#').next().unwrap();
+            let template: Vec<String> = path
+                .split('/')
+                .map(|segment| match segment {
+                    "eau-claire" | "camille.martin" => "{slug}".to_owned(),
+                    s if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) => {
+                        "{id}".to_owned()
+                    }
+                    s => s.to_owned(),
+                })
+                .collect();
+            actions.insert(template.join("/"));
+        }
+    }
+    actions
+}
+
+#[tokio::test]
+async fn every_form_follows_the_permission_table() {
+    let (app, _) = fresh().await;
+    let found = forms_in_pages(&app).await;
+    let known: BTreeSet<String> = form_endpoints()
+        .iter()
+        .map(|e| e.template.to_owned())
+        .collect();
+    let unknown: Vec<&String> = found.difference(&known).collect();
+    assert!(
+        unknown.is_empty(),
+        "forms without an entry in this suite: {unknown:?}"
+    );
+    app.stop().await;
+
+    let mut failures = Vec::new();
+    for endpoint in form_endpoints() {
+        let mut attempts: Vec<Option<Role_>> = vec![None];
+        attempts.extend(
+            roles()
+                .into_iter()
+                .filter(|r| r.key != "admin-read-only")
+                .map(Some),
+        );
+        for role in attempts {
+            let (app, ids) = fresh().await;
+            let key = role.as_ref().map_or("anonymous", |r| r.key);
+            let (path, mut fields) = form_request(&endpoint, &ids, key);
+            let mut request = app.client.post(app.url(&path));
+            // Anonymous visitors hold a CSRF cookie of their own; people, their session's token.
+            let (cookie, csrf) = role.as_ref().map_or_else(
+                || (format!("pilote_csrf={}", "a".repeat(43)), "a".repeat(43)),
+                |role| {
+                    (
+                        format!("pilote_session={}", session_of(role.key)),
+                        csrf_of(role.key),
+                    )
+                },
+            );
+            request = request.header(header::COOKIE, cookie);
+            fields.push(("csrf".into(), csrf));
+            let response = request.form(&fields).send().await.unwrap();
+            let status = response.status();
+            // Sessions are people, not tokens: scopes do not apply.
+            let want = expected(&endpoint, role.as_ref(), false);
+            let got = outcome(status);
+            let agrees = want == got || (want == "open" && status.as_u16() < 500);
+            if !agrees {
+                failures.push(format!(
+                    "POST {path} as {key}: expected {want}, got {status} {}",
+                    response
+                        .text()
+                        .await
+                        .unwrap_or_default()
+                        .chars()
+                        .take(300)
+                        .collect::<String>()
+                ));
+            }
+            app.stop().await;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} form posts disagree with the table:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
