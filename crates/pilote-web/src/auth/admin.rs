@@ -5,7 +5,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use pilote_domain::Slug;
-use pilote_domain::identity::{Account, Action, Role, RoleGrant, Target};
+use pilote_domain::identity::{Account, Action, Principal, Role, RoleGrant, Target};
 use serde::Deserialize;
 
 use super::{Visitor, authorize};
@@ -88,6 +88,36 @@ impl GrantForm {
     }
 }
 
+/// Whether a role is granted or revoked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RoleChange {
+    /// Give the role.
+    Grant,
+    /// Take it back.
+    Revoke,
+}
+
+/// Grants or revokes a role, for the accounts page and the API alike.
+pub(crate) async fn change_role(
+    state: &AppState,
+    principal: Option<&Principal>,
+    account: i64,
+    form: &GrantForm,
+    change: RoleChange,
+) -> Result<Account, ApiError> {
+    let actor = authorize(principal, Action::ManageRoles, &[Target::default()])?;
+    let grant = form.parse(state)?;
+    let store = state.store();
+    let changed = match change {
+        RoleChange::Grant => store.grant_role(account, &grant, &actor).await,
+        RoleChange::Revoke => store.revoke_role(account, &grant, &actor).await,
+    };
+    changed.map_err(|error| match error {
+        pilote_store::StoreError::Conflict => ApiError::Conflict("ce compte a déjà ce rôle".into()),
+        other => other.into(),
+    })
+}
+
 /// Grants a role from the accounts page.
 pub(crate) async fn grant_role(
     State(state): State<AppState>,
@@ -95,22 +125,14 @@ pub(crate) async fn grant_role(
     Path(id): Path<i64>,
     Form(form): Form<GrantForm>,
 ) -> Result<Response, PageError> {
-    let actor = authorize(
+    change_role(
+        &state,
         visitor.principal.as_ref(),
-        Action::ManageRoles,
-        &[Target::default()],
-    )?;
-    let grant = form.parse(&state)?;
-    state
-        .store()
-        .grant_role(id, &grant, &actor)
-        .await
-        .map_err(|error| match error {
-            pilote_store::StoreError::Conflict => {
-                ApiError::Conflict("ce compte a déjà ce rôle".into())
-            }
-            other => other.into(),
-        })?;
+        id,
+        &form,
+        RoleChange::Grant,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/admin/comptes#compte-{id}")).into_response())
 }
 
@@ -121,16 +143,13 @@ pub(crate) async fn revoke_role(
     Path(id): Path<i64>,
     Form(form): Form<GrantForm>,
 ) -> Result<Response, PageError> {
-    let actor = authorize(
+    change_role(
+        &state,
         visitor.principal.as_ref(),
-        Action::ManageRoles,
-        &[Target::default()],
-    )?;
-    let grant = form.parse(&state)?;
-    state
-        .store()
-        .revoke_role(id, &grant, &actor)
-        .await
-        .map_err(ApiError::from)?;
+        id,
+        &form,
+        RoleChange::Revoke,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/admin/comptes#compte-{id}")).into_response())
 }

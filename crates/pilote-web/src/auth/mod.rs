@@ -25,7 +25,7 @@ use pilote_domain::audit::Actor;
 use pilote_domain::identity::{Account, Action, Principal, Target};
 use pilote_store::SessionRecord;
 
-pub(crate) use admin::GrantForm;
+pub(crate) use admin::{GrantForm, RoleChange, change_role};
 pub(crate) use caller::Caller;
 pub(crate) use headers::security_headers;
 pub(crate) use limits::RateLimits;

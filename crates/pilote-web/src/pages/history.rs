@@ -73,14 +73,17 @@ fn change_of(entry: &AuditEntry, accounts: &HashMap<i64, String>) -> Change {
     }
 }
 
+/// The history page of a record; a deleted record keeps its history, under its slug.
 async fn history(
     state: &AppState,
     visitor: &Visitor,
     kind: &str,
-    slug: &str,
+    slug: &pilote_domain::Slug,
     (section, section_label): (&str, &str),
-    title: String,
+    title: Option<String>,
 ) -> Result<Html<String>, PageError> {
+    let title = title.unwrap_or_else(|| slug.to_string());
+    let slug = slug.as_str();
     authorize(
         visitor.principal.as_ref(),
         Action::ReadAuditLog,
@@ -126,19 +129,9 @@ pub async fn product(
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let slug = path_slug(&slug)?;
-    let title = state
-        .model()
-        .product(&slug)
-        .map_or_else(|| slug.to_string(), |p| p.title.clone());
-    history(
-        &state,
-        &visitor,
-        "product",
-        slug.as_str(),
-        ("/produits", "Produits"),
-        title,
-    )
-    .await
+    let title = state.model().product(&slug).map(|p| p.title.clone());
+    let section = ("/produits", "Produits");
+    history(&state, &visitor, "product", &slug, section, title).await
 }
 
 /// `GET /membres/{slug}/historique`.
@@ -148,21 +141,10 @@ pub async fn member(
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let slug = path_slug(&slug)?;
-    let title = state
-        .model()
-        .member(&slug)
-        .map_or_else(|| slug.to_string(), |m| m.fullname.clone());
-    history(
-        &state,
-        &visitor,
-        "member",
-        slug.as_str(),
-        ("/membres", "Membres"),
-        title,
-    )
-    .await
+    let title = state.model().member(&slug).map(|m| m.fullname.clone());
+    let section = ("/membres", "Membres");
+    history(&state, &visitor, "member", &slug, section, title).await
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

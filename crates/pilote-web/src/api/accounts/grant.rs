@@ -2,10 +2,10 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use pilote_domain::identity::{Account, Action, Target};
+use pilote_domain::identity::Account;
 
 use crate::api::extract::{JsonValue, parse_record};
-use crate::auth::{Caller, GrantForm, authorize};
+use crate::auth::{Caller, GrantForm, RoleChange, change_role};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -32,23 +32,8 @@ pub async fn grant_role(
     Path(id): Path<i64>,
     JsonValue(body): JsonValue,
 ) -> Result<Json<Account>, ApiError> {
-    let actor = authorize(
-        caller.principal(),
-        Action::ManageRoles,
-        &[Target::default()],
-    )?;
+    caller.authenticated()?;
     let form: GrantForm = parse_record(body)?;
-    let grant = form.parse(&state)?;
-    let account =
-        state
-            .store()
-            .grant_role(id, &grant, &actor)
-            .await
-            .map_err(|error| match error {
-                pilote_store::StoreError::Conflict => {
-                    ApiError::Conflict("ce compte a déjà ce rôle".into())
-                }
-                other => other.into(),
-            })?;
+    let account = change_role(&state, caller.principal(), id, &form, RoleChange::Grant).await?;
     Ok(Json(account))
 }

@@ -2,10 +2,10 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use pilote_domain::identity::{Account, Action, Target};
+use pilote_domain::identity::Account;
 use serde::Deserialize;
 
-use crate::auth::{Caller, GrantForm, authorize};
+use crate::auth::{Caller, GrantForm, RoleChange, change_role};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -41,15 +41,11 @@ pub async fn revoke_role(
     Path((id, role)): Path<(i64, String)>,
     Query(query): Query<RevokeQuery>,
 ) -> Result<Json<Account>, ApiError> {
-    let actor = authorize(
-        caller.principal(),
-        Action::ManageRoles,
-        &[Target::default()],
-    )?;
-    let grant = GrantForm {
+    caller.authenticated()?;
+    let form = GrantForm {
         role,
         scope: query.scope,
-    }
-    .parse(&state)?;
-    Ok(Json(state.store().revoke_role(id, &grant, &actor).await?))
+    };
+    let account = change_role(&state, caller.principal(), id, &form, RoleChange::Revoke).await?;
+    Ok(Json(account))
 }
