@@ -50,6 +50,32 @@ pub enum DomainError {
     /// An unscoped role granted with a scope.
     #[error("le rôle « {0} » ne se limite pas à un incubateur ou une organisation")]
     RoleTakesNoScope(&'static str),
+    /// An impact category outside the list.
+    #[error("catégorie d'impact inconnue « {0} »")]
+    UnknownImpactCategory(String),
+    /// An indicator unit outside `eur | count | percent | days | hours | score`.
+    #[error("unité inconnue « {0} »")]
+    UnknownUnit(String),
+    /// An indicator direction other than `higher_is_better | lower_is_better`.
+    #[error("sens d'amélioration inconnu « {0} »")]
+    UnknownDirection(String),
+    /// A measurement method other than `measured | estimated | declared`.
+    #[error("méthode de mesure inconnue « {0} »")]
+    UnknownMeasurementMethod(String),
+    /// A budget source outside the list.
+    #[error("source de financement inconnue « {0} »")]
+    UnknownBudgetSource(String),
+    /// Two quantities of different units added together.
+    #[error("impossible d'additionner des {} et des {}", .left.plural(), .right.plural())]
+    IncompatibleUnits {
+        /// The left operand's unit.
+        left: crate::impact::Unit,
+        /// The right operand's unit.
+        right: crate::impact::Unit,
+    },
+    /// Rates and scores are levels, not quantities: their sum means nothing.
+    #[error("impossible d'additionner des {} : ce sont des niveaux, pas des quantités", .0.plural())]
+    NotAdditive(crate::impact::Unit),
 }
 
 /// The field and message of a deserialisation error at `path`.

@@ -65,7 +65,9 @@ mod audit;
 pub use audit::{AuditPage, AuditVerification, Erasure};
 
 mod identity;
+mod impact;
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
+pub use impact::ImpactRecords;
 
 /// Records to write together, in one transaction; each replaces any record of the same slug.
 #[derive(Debug, Default, Clone)]
@@ -80,6 +82,8 @@ pub struct PortfolioChanges {
     pub products: Vec<Product>,
     /// Members to create or replace.
     pub members: Vec<Member>,
+    /// When set, the FAST budget lines become exactly these.
+    pub fast_budget: Option<Vec<pilote_domain::impact::BudgetLine>>,
 }
 
 impl PortfolioChanges {
@@ -90,6 +94,7 @@ impl PortfolioChanges {
             && self.teams.is_empty()
             && self.products.is_empty()
             && self.members.is_empty()
+            && self.fast_budget.is_none()
     }
 }
 

@@ -16,6 +16,8 @@ pub(crate) mod audit;
 mod batch;
 #[path = "repo/identity.rs"]
 pub(crate) mod identity;
+#[path = "repo/impact.rs"]
+pub(crate) mod impact;
 #[path = "repo/portfolio.rs"]
 pub(crate) mod portfolio;
 #[path = "repo/schema.rs"]

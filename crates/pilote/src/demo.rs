@@ -20,12 +20,18 @@ struct Demo {
 pub fn changes() -> anyhow::Result<PortfolioChanges> {
     let demo: Demo = serde_json::from_str(include_str!("demo/portfolio.json"))
         .context("the demo portfolio is invalid")?;
+    let fast_budget = demo
+        .products
+        .iter()
+        .filter_map(pilote_domain::impact::fast_budget_line)
+        .collect();
     Ok(PortfolioChanges {
         organisations: demo.organisations,
         incubators: demo.incubators,
         teams: demo.teams,
         products: demo.products,
         members: demo.members,
+        fast_budget: Some(fast_budget),
     })
 }
 

@@ -22,12 +22,14 @@ use pilote_import::portfolio::beta;
 use pilote_import::{EntityCounts, Finding, ImportError, ImportOptions, ImportReport};
 
 /// The real network's records, per kind, in the report's order.
-const REAL_COUNTS: [(&str, usize); 5] = [
+const REAL_COUNTS: [(&str, usize); 6] = [
     ("organisations", 145),
     ("incubators", 23),
     ("teams", 36),
     ("products", 662),
     ("members", 3484),
+    // The products' FAST funding, as budget lines.
+    ("budget_fast", 46),
 ];
 
 /// Who runs the imports of these tests, for the audit log.
@@ -373,7 +375,7 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
     for (entity, n) in REAL_COUNTS {
         assert_eq!(dry.counts(entity), counts(n, n, 0, 0), "dry run: {entity}");
     }
-    assert_eq!(dry.changed(), 4350);
+    assert_eq!(dry.changed(), 4396);
     assert!(dry.rejects.is_empty(), "{:#?}", dry.rejects);
     assert_eq!(snapshot(&db).await, (Portfolio::default(), revision_before));
 
@@ -390,7 +392,7 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
             "first import: {entity}"
         );
     }
-    assert_eq!(first.changed(), 4350);
+    assert_eq!(first.changed(), 4396);
     let (loaded, revision_after_first) = snapshot(&db).await;
     assert!(revision_after_first > revision_before);
     assert_eq!(loaded.organisations.len(), 145);

@@ -151,6 +151,15 @@ pub(crate) async fn apply(pool: &Pool, changes: &PortfolioChanges, actor: &Actor
     changes_of(&before.teams, &changes.teams, &mut log)?;
     changes_of(&before.products, &changes.products, &mut log)?;
     changes_of(&before.members, &changes.members, &mut log)?;
+    if let Some(lines) = &changes.fast_budget {
+        let budget = super::impact::replace_budget_lines_in(
+            &mut tx,
+            pilote_domain::impact::BudgetSource::Fast,
+            lines,
+        )
+        .await?;
+        log.extend(budget);
+    }
     audit::append(&mut tx, actor, &log).await?;
     bump_revision(&mut tx).await?;
     tx.commit().await?;

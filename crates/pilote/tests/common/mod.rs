@@ -87,6 +87,7 @@ impl TestDb {
             teams: serde_json::from_value(part("teams")).expect("teams"),
             products: serde_json::from_value(part("products")).expect("products"),
             members: serde_json::from_value(part("members")).expect("members"),
+            fast_budget: None,
         };
         self.store
             .apply(&changes, &pilote_domain::audit::Actor::system("démo"))

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use pilote_domain::audit::Actor;
+use pilote_domain::impact::{BudgetLine, BudgetSource, fast_budget_line};
 use pilote_domain::portfolio::{
     DataQualityWarning, Domaine, Event, Fast, Incubator, Member, Mission, MissionStatus,
     Organisation, Phase, PhaseName, Portfolio, Product, Team,
@@ -46,7 +47,8 @@ pub async fn import(
         return Err(ImportError::Invalid(content.rejects));
     }
     let current = store.load_portfolio().await?;
-    let (changes, entities) = plan(&current, content.portfolio);
+    let fast = store.load_impact().await?.budget_lines;
+    let (changes, entities) = plan(&current, &fast, content.portfolio);
     if !options.dry_run && !changes.is_empty() {
         store.apply(&changes, actor).await?;
     }
@@ -587,10 +589,35 @@ fn source_field(folder: &str, field: &str) -> String {
 /// Compares what was read with what is stored: the records to write, and counts.
 fn plan(
     current: &Portfolio,
+    current_budget: &[BudgetLine],
     mut incoming: Portfolio,
 ) -> (PortfolioChanges, Vec<(&'static str, EntityCounts)>) {
     keep_personal_fields(&current.members, &mut incoming.members);
     let mut changes = PortfolioChanges::default();
+    // The FAST funding in the products' content becomes their FAST budget lines.
+    let fast_lines: Vec<BudgetLine> = incoming
+        .products
+        .iter()
+        .filter_map(fast_budget_line)
+        .collect();
+    let current_fast: Vec<BudgetLine> = current_budget
+        .iter()
+        .filter(|line| line.source == BudgetSource::Fast)
+        .cloned()
+        .collect();
+    let mut changed_lines = Vec::new();
+    let fast_counts = diff(
+        &current_fast,
+        fast_lines.clone(),
+        |l| &l.product,
+        &mut changed_lines,
+    );
+    let dropped = current_fast
+        .iter()
+        .any(|old| !fast_lines.iter().any(|line| line.product == old.product));
+    if !changed_lines.is_empty() || dropped {
+        changes.fast_budget = Some(fast_lines);
+    }
     let entities = vec![
         (
             "organisations",
@@ -637,6 +664,7 @@ fn plan(
                 &mut changes.members,
             ),
         ),
+        ("budget_fast", fast_counts),
     ];
     (changes, entities)
 }
