@@ -202,6 +202,7 @@ export async function pagesOf(server) {
     ['accueil', '/', 200, false],
     ['produits', '/produits', 200, false],
     ['produit', `/produits/${s.product}`, 200, false],
+    ['impact', '/impact', 200, false],
     ['incubateurs', '/incubateurs', 200, false],
     ['incubateur', `/incubateurs/${s.incubator}`, 200, false],
     ['organisations', '/organisations', 200, false],

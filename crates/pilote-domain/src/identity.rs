@@ -174,6 +174,9 @@ pub enum Action {
     ReadAuditLog,
     /// Create one's own API tokens.
     ManageOwnTokens,
+    /// Declare a product's impact: its indicators and their measurements, and read those
+    /// that are not public.
+    ManageImpact,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -295,6 +298,16 @@ pub const PERMISSIONS: &[Permission] = &[
         label: "lire le journal d'audit",
         scope: Scope::Admin,
         rules: &[Rule::Administrator],
+    },
+    Permission {
+        action: Action::ManageImpact,
+        label: "déclarer l'impact d'un produit (indicateurs et mesures) et lire ses indicateurs non publics",
+        scope: Scope::WritePortfolio,
+        rules: &[
+            Rule::Administrator,
+            Rule::IncubatorManager,
+            Rule::ProductMember,
+        ],
     },
     Permission {
         action: Action::ManageOwnTokens,
@@ -558,6 +571,7 @@ mod tests {
             Action::ManageRoles,
             Action::ReadAuditLog,
             Action::ManageOwnTokens,
+            Action::ManageImpact,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);

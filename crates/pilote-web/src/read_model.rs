@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 use pilote_domain::Slug;
+use pilote_domain::impact::{Indicator, Measurement};
 use pilote_domain::portfolio::{Incubator, Member, Organisation, Portfolio, Product, Team};
+use pilote_store::ImpactRecords;
 
 /// Most rendered responses kept per revision.
 const CACHED_RESPONSES: u64 = 2_000;
@@ -30,6 +32,8 @@ pub struct ReadModel {
     member_text: Vec<String>,
     /// Member indices in name order.
     members_by_name: Vec<usize>,
+    /// Indicators, measurements and budget lines.
+    impact: ImpactRecords,
     /// Members' personal fields, by slug, kept apart from the public records.
     personal: HashMap<Slug, PersonalFields>,
     responses: moka::sync::Cache<String, Bytes>,
@@ -62,7 +66,7 @@ fn order_by(keys: &[String]) -> Vec<usize> {
 impl ReadModel {
     /// Indexes a portfolio loaded at `revision`. Members' personal fields are set aside, so
     /// that no public view can show them by mistake.
-    pub fn new(revision: i64, mut portfolio: Portfolio) -> Self {
+    pub fn new(revision: i64, mut portfolio: Portfolio, impact: ImpactRecords) -> Self {
         let personal = portfolio
             .members
             .iter_mut()
@@ -102,6 +106,7 @@ impl ReadModel {
             members_by_name: order_by(&member_text),
             member_text,
             portfolio,
+            impact,
             personal,
             responses: moka::sync::Cache::new(CACHED_RESPONSES),
         }
@@ -119,6 +124,35 @@ impl ReadModel {
         self.members_by_name
             .iter()
             .map(|&i| (&self.portfolio.members[i], self.member_text[i].as_str()))
+    }
+
+    /// Every impact record.
+    pub fn impact(&self) -> &ImpactRecords {
+        &self.impact
+    }
+
+    /// A product's indicators, by number.
+    pub fn indicators_of<'m>(&'m self, product: &'m Slug) -> impl Iterator<Item = &'m Indicator> {
+        self.impact
+            .indicators
+            .iter()
+            .filter(move |indicator| &indicator.product == product)
+    }
+
+    /// One indicator.
+    pub fn indicator(&self, id: i64) -> Option<&Indicator> {
+        self.impact
+            .indicators
+            .iter()
+            .find(|indicator| indicator.id == id)
+    }
+
+    /// An indicator's measurements, by period end.
+    pub fn measurements_of(&self, indicator: i64) -> impl Iterator<Item = &Measurement> {
+        self.impact
+            .measurements
+            .iter()
+            .filter(move |measurement| measurement.indicator == indicator)
     }
 
     /// A member's personal fields, when any are known.

@@ -111,5 +111,6 @@ impl AppState {
 async fn build(store: &Store) -> Result<ReadModel, ApiError> {
     let revision = store.revision().await?;
     let portfolio = store.load_portfolio().await?;
-    Ok(ReadModel::new(revision, portfolio))
+    let impact = store.load_impact().await?;
+    Ok(ReadModel::new(revision, portfolio, impact))
 }

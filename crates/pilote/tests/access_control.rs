@@ -145,6 +145,35 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
             .unwrap();
         ids.push((role.key, account.id));
     }
+    // An indicator of eau-claire with one measurement, for the endpoints that change them.
+    let indicator = db
+        .store
+        .create_indicator(
+            &serde_json::from_value(json!({
+                "product": "eau-claire", "name": "Foyers informés", "category": "users_reached",
+                "unit": "count", "direction": "higher_is_better", "methodology": "Comptage.",
+                "public": true
+            }))
+            .unwrap(),
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    let measurement = db
+        .store
+        .create_measurement(
+            &serde_json::from_value(json!({
+                "indicator": indicator.id, "period_start": "2024-01-01",
+                "period_end": "2024-12-31", "value": 120, "method": "measured",
+                "recorded_by": "test", "recorded_at": "2025-01-02T00:00:00Z"
+            }))
+            .unwrap(),
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    ids.push(("indicator", indicator.id));
+    ids.push(("measurement", measurement.id));
     (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
 }
 
@@ -228,6 +257,42 @@ fn api_endpoints() -> Vec<Endpoint> {
             Method::DELETE,
             "/api/v1/products/{slug}",
             Action::DeleteProduct,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/products/{slug}/indicators",
+            Action::ManageImpact,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/products/{slug}/indicators/{id}",
+            Action::ManageImpact,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::DELETE,
+            "/api/v1/products/{slug}/indicators/{id}",
+            Action::ManageImpact,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/products/{slug}/indicators/{id}/measurements",
+            Action::ManageImpact,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/products/{slug}/indicators/{id}/measurements/{measurement_id}",
+            Action::ManageImpact,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::DELETE,
+            "/api/v1/products/{slug}/indicators/{id}/measurements/{measurement_id}",
+            Action::ManageImpact,
             product_target("eau-claire", "fabrique-demo"),
         ),
         e(
@@ -345,6 +410,22 @@ fn form_endpoints() -> Vec<Endpoint> {
     ]
 }
 
+/// A valid indicator of eau-claire, as a body.
+fn indicator_body() -> Value {
+    json!({
+        "name": "Foyers informés, modifié", "category": "users_reached", "unit": "count",
+        "direction": "higher_is_better", "methodology": "Comptage.", "public": true
+    })
+}
+
+/// A valid measurement of a count, as a body.
+fn measurement_body() -> Value {
+    json!({
+        "period_start": "2025-01-01", "period_end": "2025-06-30", "value": 80,
+        "method": "declared"
+    })
+}
+
 /// The concrete request of an API endpoint: path and body.
 async fn api_request(
     app: &TestApp,
@@ -370,6 +451,41 @@ async fn api_request(
             ("/api/v1/products/eau-claire".into(), Some(product))
         }
         ("DELETE", "/api/v1/products/{slug}") => ("/api/v1/products/eau-claire".into(), None),
+        ("POST", "/api/v1/products/{slug}/indicators") => (
+            "/api/v1/products/eau-claire/indicators".into(),
+            Some(indicator_body()),
+        ),
+        ("PUT", "/api/v1/products/{slug}/indicators/{id}") => (
+            format!("/api/v1/products/eau-claire/indicators/{}", id("indicator")),
+            Some(indicator_body()),
+        ),
+        ("DELETE", "/api/v1/products/{slug}/indicators/{id}") => (
+            format!("/api/v1/products/eau-claire/indicators/{}", id("indicator")),
+            None,
+        ),
+        ("POST", "/api/v1/products/{slug}/indicators/{id}/measurements") => (
+            format!(
+                "/api/v1/products/eau-claire/indicators/{}/measurements",
+                id("indicator")
+            ),
+            Some(measurement_body()),
+        ),
+        ("PUT", "/api/v1/products/{slug}/indicators/{id}/measurements/{measurement_id}") => (
+            format!(
+                "/api/v1/products/eau-claire/indicators/{}/measurements/{}",
+                id("indicator"),
+                id("measurement")
+            ),
+            Some(measurement_body()),
+        ),
+        ("DELETE", "/api/v1/products/{slug}/indicators/{id}/measurements/{measurement_id}") => (
+            format!(
+                "/api/v1/products/eau-claire/indicators/{}/measurements/{}",
+                id("indicator"),
+                id("measurement")
+            ),
+            None,
+        ),
         ("POST", "/api/v1/members") => (
             "/api/v1/members".into(),
             Some(json!({

@@ -93,7 +93,7 @@ impl CostBenefit {
             money_avoided_by_year
                 .range(from_year..=to_year)
                 .map(|(_, euros)| euros)
-                .sum()
+                .fold(0.0, |total, euros| total + euros)
         } else {
             0.0
         };

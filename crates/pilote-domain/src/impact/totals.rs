@@ -106,7 +106,8 @@ pub fn sum(items: &[(&Indicator, &Measurement)]) -> Result<Vec<Total>, DomainErr
 /// The sum of `values` in ascending order, which makes it independent of their order.
 fn ordered_sum(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
-    values.into_iter().sum()
+    // From +0.0: `Sum` starts at −0.0, which an empty total would show as « -0 ».
+    values.into_iter().fold(0.0, |total, value| total + value)
 }
 
 #[cfg(test)]

@@ -257,6 +257,7 @@ pub(crate) async fn create_indicator(
         Some(&created),
     )?;
     audit::append(&mut tx, actor, &[entry]).await?;
+    super::portfolio::bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(created)
 }
@@ -288,6 +289,7 @@ pub(crate) async fn update_indicator(
         )?;
         audit::append(&mut tx, actor, &[entry]).await?;
     }
+    super::portfolio::bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -328,6 +330,7 @@ pub(crate) async fn delete_indicator(pool: &Pool, id: i64, actor: &Actor) -> Res
         None,
     )?);
     audit::append(&mut tx, actor, &entries).await?;
+    super::portfolio::bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -362,6 +365,7 @@ pub(crate) async fn create_measurement(
         Some(&created),
     )?;
     audit::append(&mut tx, actor, &[entry]).await?;
+    super::portfolio::bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(created)
 }
@@ -401,6 +405,7 @@ pub(crate) async fn update_measurement(
         )?;
         audit::append(&mut tx, actor, &[entry]).await?;
     }
+    super::portfolio::bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -420,6 +425,7 @@ pub(crate) async fn delete_measurement(pool: &Pool, id: i64, actor: &Actor) -> R
         None,
     )?;
     audit::append(&mut tx, actor, &[entry]).await?;
+    super::portfolio::bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -438,6 +444,7 @@ pub(crate) async fn replace_budget_lines(
     if changed > 0 {
         audit::append(&mut tx, actor, &entries).await?;
     }
+    super::portfolio::bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(changed)
 }

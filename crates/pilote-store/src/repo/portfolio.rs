@@ -130,7 +130,7 @@ pub(crate) async fn revision(pool: &Pool) -> Result<i64> {
     )
 }
 
-async fn bump_revision(tx: &mut Tx<'_>) -> Result<()> {
+pub(crate) async fn bump_revision(tx: &mut Tx<'_>) -> Result<()> {
     sqlx::query("UPDATE store_revision SET revision = revision + 1 WHERE id = 1")
         .execute(&mut **tx)
         .await?;

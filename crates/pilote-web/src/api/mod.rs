@@ -3,7 +3,9 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod impact;
 pub mod incubators;
+pub mod indicators;
 pub mod me;
 pub mod members;
 pub mod organisations;
@@ -17,7 +19,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use bytes::Bytes;
 use serde::Serialize;
 use utoipa::OpenApi;
@@ -40,6 +42,14 @@ use crate::{ApiError, AppState};
         products::create::create_product,
         products::update::update_product,
         products::delete::delete_product,
+        indicators::list::list_indicators,
+        indicators::show::show_indicator,
+        indicators::create::create_indicator,
+        indicators::update::update_indicator,
+        indicators::delete::delete_indicator,
+        indicators::measurements_create::create_measurement,
+        indicators::measurements_update::update_measurement,
+        indicators::measurements_delete::delete_measurement,
         members::list::list_members,
         members::show::show_member,
         members::create::create_member,
@@ -58,6 +68,7 @@ use crate::{ApiError, AppState};
         accounts::grant::grant_role,
         accounts::revoke::revoke_role,
         audit::history::history,
+        impact::summary::summary,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -100,6 +111,25 @@ pub fn router() -> Router<AppState> {
                 .delete(products::delete::delete_product),
         )
         .route(
+            "/api/v1/products/{slug}/indicators",
+            get(indicators::list::list_indicators).post(indicators::create::create_indicator),
+        )
+        .route(
+            "/api/v1/products/{slug}/indicators/{id}",
+            get(indicators::show::show_indicator)
+                .put(indicators::update::update_indicator)
+                .delete(indicators::delete::delete_indicator),
+        )
+        .route(
+            "/api/v1/products/{slug}/indicators/{id}/measurements",
+            post(indicators::measurements_create::create_measurement),
+        )
+        .route(
+            "/api/v1/products/{slug}/indicators/{id}/measurements/{measurement_id}",
+            put(indicators::measurements_update::update_measurement)
+                .delete(indicators::measurements_delete::delete_measurement),
+        )
+        .route(
             "/api/v1/members",
             get(members::list::list_members).post(members::create::create_member),
         )
@@ -134,6 +164,7 @@ pub fn router() -> Router<AppState> {
             delete(accounts::revoke::revoke_role),
         )
         .route("/api/v1/audit/{kind}/{id}", get(audit::history::history))
+        .route("/api/v1/impact/summary", get(impact::summary::summary))
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))
 }

@@ -7,6 +7,7 @@ mod download;
 mod forms;
 mod history;
 mod home;
+mod impact;
 mod legal;
 mod markdown;
 mod network;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
             get(forms::confirm_delete_product).post(forms::delete_product),
         )
         .route("/produits/{slug}/historique", get(history::product))
+        .route("/impact", get(impact::portfolio))
         .route("/recherche", get(products::search))
         .route(
             "/incubateurs",

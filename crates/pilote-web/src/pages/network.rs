@@ -257,6 +257,8 @@ struct IncubatorPage<'a> {
     description: String,
     groups: Vec<PhaseGroup<'a>>,
     teams: Vec<&'a Team>,
+    /// Products whose impact has gone unmeasured for more than six months.
+    stale: Vec<&'a Product>,
 }
 
 /// `GET /incubateurs/{slug}`.
@@ -277,6 +279,7 @@ pub async fn incubator(
         ),
         owner: incubator.owner.as_ref().and_then(|o| model.organisation(o)),
         description: to_safe_html(&incubator.description),
+        stale: super::impact::stale_products(&model, &products),
         groups: by_phase(&products),
         teams: model
             .portfolio()

@@ -247,6 +247,9 @@ struct ProductPage<'a> {
     sponsors: Vec<(String, String)>,
     team: Vec<TeamMember<'a>>,
     former_members: usize,
+    indicators: Vec<super::impact::IndicatorView<'a>>,
+    /// No measurement for more than six months.
+    impact_stale: bool,
 }
 
 /// `GET /produits/{slug}`.
@@ -293,6 +296,7 @@ pub async fn show(
             )
         })
         .collect();
+    let (indicators, impact_stale) = super::impact::product_section(&model, product);
     page(&ProductPage {
         layout: Layout::new(
             "/produits",
@@ -309,6 +313,8 @@ pub async fn show(
         sponsors,
         team,
         former_members,
+        indicators,
+        impact_stale,
         product,
     })
 }

@@ -1,0 +1,215 @@
+//! `/impact`: the portfolio's impact rolled up by incubator, sponsor, ministry, category or
+//! year, over a period; and the impact section of a product's page.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use chrono::{Months, Utc};
+use pilote_domain::identity::Action;
+use pilote_domain::impact::{Indicator, Measurement, Method, Unit, latest};
+use pilote_domain::portfolio::Product;
+
+use super::{Layout, PageError, page};
+use crate::AppState;
+use crate::api::extract::Query;
+use crate::api::impact::summary::{GroupBy, Summary, SummaryQuery, summarise};
+use crate::auth::{Visitor, product_target};
+use crate::read_model::ReadModel;
+
+/// A product without a measurement for this long is flagged.
+const STALE_AFTER_MONTHS: u32 = 6;
+
+#[derive(Template)]
+#[template(path = "impact.html")]
+struct ImpactPage {
+    layout: Layout,
+    summary: Summary,
+    groupings: [GroupBy; 5],
+}
+
+impl ImpactPage {
+    #[expect(
+        clippy::unused_self,
+        clippy::trivially_copy_pass_by_ref,
+        reason = "templates call it as `self.number(...)`, with a reference"
+    )]
+    fn number(&self, value: &f64) -> String {
+        figure(*value)
+    }
+
+    #[expect(
+        clippy::unused_self,
+        clippy::trivially_copy_pass_by_ref,
+        reason = "templates call it as `self.unit(...)`, with a reference"
+    )]
+    fn unit(&self, unit: &Unit) -> &'static str {
+        unit_symbol(*unit)
+    }
+}
+
+/// How a unit follows a number in a sentence.
+fn unit_symbol(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Eur => "€",
+        Unit::Count => "",
+        Unit::Percent => "%",
+        Unit::Days => "jours",
+        Unit::Hours => "heures",
+        Unit::Score => "points",
+    }
+}
+
+/// A number as people read it in French: thin spaces between thousands, at most 2 decimals.
+pub(crate) fn figure(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    let text = format!("{rounded}");
+    let (whole, decimals) = text.split_once('.').unwrap_or((&text, ""));
+    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(digit);
+    }
+    if decimals.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{decimals}")
+    }
+}
+
+/// `GET /impact`.
+pub async fn portfolio(
+    State(state): State<AppState>,
+    Query(query): Query<SummaryQuery>,
+) -> Result<Html<String>, PageError> {
+    let summary = summarise(&state.model(), &query)?;
+    page(&ImpactPage {
+        layout: Layout::new("", &[("", "Impact")]),
+        summary,
+        groupings: GroupBy::ALL,
+    })
+}
+
+/// An indicator as a product's page shows it.
+pub(crate) struct IndicatorView<'a> {
+    pub indicator: &'a Indicator,
+    pub measurements: Vec<&'a Measurement>,
+    pub latest: Option<&'a Measurement>,
+    /// Progress to the target, in percent.
+    pub progress: Option<i64>,
+}
+
+impl IndicatorView<'_> {
+    /// A measurement's method in French.
+    #[expect(
+        clippy::unused_self,
+        clippy::trivially_copy_pass_by_ref,
+        reason = "templates call it as `view.method(...)`, with a reference"
+    )]
+    pub fn method(&self, method: &Method) -> &'static str {
+        method.label()
+    }
+
+    /// A value with its unit.
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "templates pass a reference"
+    )]
+    pub fn value(&self, value: &f64) -> String {
+        format!("{} {}", figure(*value), unit_symbol(self.indicator.unit))
+            .trim_end()
+            .to_owned()
+    }
+}
+
+/// The impact section of a product's page: the indicators the visitor may see, and whether
+/// the product has gone without a measurement for too long.
+pub(crate) fn product_section<'a>(
+    model: &'a ReadModel,
+    product: &'a Product,
+) -> (Vec<IndicatorView<'a>>, bool) {
+    let visitor = Visitor::current();
+    let insider = visitor.principal.as_ref().is_some_and(|principal| {
+        principal.may(
+            Action::ManageImpact,
+            &product_target(&product.slug, &product.incubator),
+        )
+    });
+    let views: Vec<IndicatorView<'a>> = model
+        .indicators_of(&product.slug)
+        .filter(|indicator| indicator.public || insider)
+        .map(|indicator| {
+            let owned: Vec<Measurement> = model.measurements_of(indicator.id).cloned().collect();
+            let measurements: Vec<&Measurement> = model.measurements_of(indicator.id).collect();
+            let last_id = latest(&owned).map(|m| m.id);
+            let latest = measurements.iter().copied().find(|m| Some(m.id) == last_id);
+            #[expect(clippy::cast_possible_truncation, reason = "a percentage")]
+            let progress = latest
+                .and_then(|m| indicator.progress(m.value))
+                .map(|p| (p * 100.0).round() as i64);
+            IndicatorView {
+                indicator,
+                measurements,
+                latest,
+                progress,
+            }
+        })
+        .collect();
+    let stale = is_stale(views.iter().map(|view| view.latest));
+    (views, stale)
+}
+
+/// Whether indicators have gone unmeasured too long: none of them (given by their latest
+/// measurement, if any) was measured in the last six months.
+fn is_stale<'m>(latest: impl Iterator<Item = Option<&'m Measurement>>) -> bool {
+    let cutoff = Utc::now()
+        .date_naive()
+        .checked_sub_months(Months::new(STALE_AFTER_MONTHS));
+    let mut any = false;
+    for measurement in latest {
+        any = true;
+        if measurement.is_some_and(|m| cutoff.is_none_or(|cutoff| m.period_end >= cutoff)) {
+            return false;
+        }
+    }
+    any
+}
+
+/// The products of an incubator whose public indicators have gone unmeasured for more than
+/// six months, for the incubator's page.
+pub(crate) fn stale_products<'a>(
+    model: &'a ReadModel,
+    products: &[&'a Product],
+) -> Vec<&'a Product> {
+    products
+        .iter()
+        .copied()
+        .filter(|product| {
+            is_stale(
+                model
+                    .indicators_of(&product.slug)
+                    .filter(|indicator| indicator.public)
+                    .map(|indicator| {
+                        model
+                            .measurements_of(indicator.id)
+                            .max_by_key(|m| m.period_end)
+                    }),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_read_as_in_french() {
+        assert_eq!(figure(1_880_000.0), "1\u{202f}880\u{202f}000");
+        assert_eq!(figure(78.0), "78");
+        assert_eq!(figure(1.978_947), "1,98");
+        assert_eq!(figure(-4200.5), "-4\u{202f}200,5");
+    }
+}
