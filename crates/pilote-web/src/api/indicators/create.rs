@@ -4,12 +4,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pilote_domain::identity::Action;
 use pilote_domain::impact::Indicator;
 
-use super::{IndicatorJson, IndicatorSchema, product_at, product_from_path, validate};
+use super::{IndicatorJson, IndicatorSchema, managed_product, product_from_path, validate};
 use crate::api::extract::{JsonValue, parse_record};
-use crate::auth::{Caller, authorize, product_target};
+use crate::auth::Caller;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -35,14 +34,8 @@ pub async fn create_indicator(
     Path(slug): Path<String>,
     JsonValue(body): JsonValue,
 ) -> Result<Response, ApiError> {
-    caller.authenticated()?;
     let model = state.model();
-    let product = product_at(&model, &slug)?;
-    let actor = authorize(
-        caller.principal(),
-        Action::ManageImpact,
-        &[product_target(&product.slug, &product.incubator)],
-    )?;
+    let (product, actor) = managed_product(&caller, &model, &slug)?;
     let mut indicator: Indicator = parse_record(product_from_path(body, &product.slug)?)?;
     indicator.id = 0;
     validate(&indicator)?;

@@ -4,12 +4,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use pilote_domain::identity::Action;
 use pilote_domain::impact::Measurement;
 
-use super::{indicator_at, measurement_from, product_at};
+use super::{indicator_at, managed_product, measurement_from};
 use crate::api::extract::JsonValue;
-use crate::auth::{Caller, authorize, product_target};
+use crate::auth::Caller;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -39,14 +38,8 @@ pub async fn create_measurement(
     Path((slug, id)): Path<(String, String)>,
     JsonValue(body): JsonValue,
 ) -> Result<Response, ApiError> {
-    caller.authenticated()?;
     let model = state.model();
-    let product = product_at(&model, &slug)?;
-    let actor = authorize(
-        caller.principal(),
-        Action::ManageImpact,
-        &[product_target(&product.slug, &product.incubator)],
-    )?;
+    let (product, actor) = managed_product(&caller, &model, &slug)?;
     let indicator = indicator_at(&model, product, &id)?;
     let measurement = measurement_from(body, indicator, 0, &actor)?;
     let created = state

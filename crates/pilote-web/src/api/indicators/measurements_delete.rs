@@ -3,10 +3,9 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pilote_domain::identity::Action;
 
-use super::{indicator_at, measurement_at, product_at};
-use crate::auth::{Caller, authorize, product_target};
+use super::{indicator_at, managed_product, measurement_at};
+use crate::auth::Caller;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -33,14 +32,8 @@ pub async fn delete_measurement(
     caller: Caller,
     Path((slug, id, measurement_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    caller.authenticated()?;
     let model = state.model();
-    let product = product_at(&model, &slug)?;
-    let actor = authorize(
-        caller.principal(),
-        Action::ManageImpact,
-        &[product_target(&product.slug, &product.incubator)],
-    )?;
+    let (product, actor) = managed_product(&caller, &model, &slug)?;
     let indicator = indicator_at(&model, product, &id)?;
     let measurement = measurement_at(&model, indicator, &measurement_id)?;
     state

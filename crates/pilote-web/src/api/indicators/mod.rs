@@ -11,6 +11,7 @@ pub mod show;
 pub mod update;
 
 use pilote_domain::Slug;
+use pilote_domain::audit::Actor;
 use pilote_domain::identity::{Action, Principal};
 use pilote_domain::impact::{Indicator, Measurement, latest};
 use pilote_domain::portfolio::Product;
@@ -19,7 +20,7 @@ use utoipa::ToSchema;
 
 use crate::ApiError;
 use crate::api::extract::parse_record;
-use crate::auth::product_target;
+use crate::auth::{Caller, authorize, product_target};
 use crate::read_model::ReadModel;
 
 /// An indicator as the API shows it: every field, its measurements by period end, its
@@ -72,6 +73,23 @@ pub struct IndicatorSchema {
 }
 
 /// The product of the address; 404 when unknown.
+/// The product of the address, for a caller who may manage its impact: 401 without a
+/// token, 404 for an unknown product, 403 when the caller's role does not allow it.
+pub(crate) fn managed_product<'m>(
+    caller: &Caller,
+    model: &'m ReadModel,
+    slug: &str,
+) -> Result<(&'m Product, Actor), ApiError> {
+    caller.authenticated()?;
+    let product = product_at(model, slug)?;
+    let actor = authorize(
+        caller.principal(),
+        Action::ManageImpact,
+        &[product_target(&product.slug, &product.incubator)],
+    )?;
+    Ok((product, actor))
+}
+
 pub(crate) fn product_at<'m>(model: &'m ReadModel, raw: &str) -> Result<&'m Product, ApiError> {
     let slug = crate::api::path_slug(raw)?;
     model.product(&slug).ok_or(ApiError::NotFound)
