@@ -246,3 +246,67 @@ async fn incubators_list_their_products_to_measure_again() {
     assert!(!listed.contains("/produits/droits-simples"), "{listed}");
     app.stop().await;
 }
+
+async fn exports_round_trip(db: TestDb) {
+    let app = demo_with_impact(db).await;
+    let csv = app.client.get(app.url("/impact.csv")).send().await.unwrap();
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = csv.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(ToOwned::to_owned)
+        .collect();
+    assert_eq!(
+        header[..4],
+        ["product", "indicator_id", "indicator", "category"]
+    );
+    assert_eq!(header.last().unwrap(), "evidence_url");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let json: Vec<Value> = app
+        .client
+        .get(app.url("/impact.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json.len(), rows.len(), "CSV and JSON hold the same rows");
+    for (row, object) in rows.iter().zip(&json) {
+        for (column, cell) in header.iter().zip(row.iter()) {
+            assert_eq!(object[column], cell, "{column}");
+        }
+    }
+    // Every public measurement, once; the non-public estimate never.
+    let measured = rows.iter().filter(|r| !r[11].is_empty()).count();
+    let model = app.db.store.load_impact().await.unwrap();
+    let public: Vec<i64> = model
+        .indicators
+        .iter()
+        .filter(|i| i.public)
+        .map(|i| i.id)
+        .collect();
+    let expected = model
+        .measurements
+        .iter()
+        .filter(|m| public.contains(&m.indicator))
+        .count();
+    assert_eq!(measured, expected);
+    assert!(!csv.contains("Achats groupés évités"));
+    // Products without any public indicator are listed, not hidden.
+    assert!(
+        rows.iter()
+            .any(|r| &r[0] == "signal-bruit" && r[1].is_empty())
+    );
+    app.stop().await;
+}
+
+on_both_backends!(open_data_exports, exports_round_trip);

@@ -3,12 +3,13 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Html;
+use axum::response::{Html, Response};
 use chrono::{Months, Utc};
 use pilote_domain::identity::Action;
 use pilote_domain::impact::{Indicator, Measurement, Method, Unit, latest};
 use pilote_domain::portfolio::Product;
 
+use super::download::Table;
 use super::{Layout, PageError, page};
 use crate::AppState;
 use crate::api::extract::Query;
@@ -90,6 +91,94 @@ pub async fn portfolio(
         summary,
         groupings: GroupBy::ALL,
     })
+}
+
+/// The columns of the open-data export, in their documented, stable order: one row per
+/// public measurement, one row with empty measurement cells per public indicator never
+/// measured, and one row with only `product` per product without any public indicator.
+pub const EXPORT_COLUMNS: &[&str] = &[
+    "product",
+    "indicator_id",
+    "indicator",
+    "category",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "methodology",
+    "measurement_id",
+    "period_start",
+    "period_end",
+    "value",
+    "method",
+    "evidence_url",
+];
+
+/// The open-data table of public indicators and measurements.
+fn export_table(model: &ReadModel) -> Table {
+    let text = |value: Option<String>| value.unwrap_or_default();
+    let mut rows = Vec::new();
+    for product in &model.portfolio().products {
+        let indicators: Vec<&Indicator> = model
+            .indicators_of(&product.slug)
+            .filter(|indicator| indicator.public)
+            .collect();
+        if indicators.is_empty() {
+            let mut row = vec![String::new(); EXPORT_COLUMNS.len()];
+            row[0] = product.slug.to_string();
+            rows.push(row);
+        }
+        for indicator in indicators {
+            let head = vec![
+                product.slug.to_string(),
+                indicator.id.to_string(),
+                indicator.name.clone(),
+                indicator.category.as_str().to_owned(),
+                indicator.unit.as_str().to_owned(),
+                indicator.direction.as_str().to_owned(),
+                text(indicator.baseline.as_ref().map(|b| b.value.to_string())),
+                text(indicator.baseline.as_ref().map(|b| b.date.to_string())),
+                text(indicator.target.as_ref().map(|t| t.value.to_string())),
+                text(indicator.target.as_ref().map(|t| t.date.to_string())),
+                indicator.methodology.clone(),
+            ];
+            let measurements: Vec<&Measurement> = model.measurements_of(indicator.id).collect();
+            if measurements.is_empty() {
+                let mut row = head.clone();
+                row.resize(EXPORT_COLUMNS.len(), String::new());
+                rows.push(row);
+            }
+            for m in measurements {
+                let mut row = head.clone();
+                row.extend([
+                    m.id.to_string(),
+                    m.period_start.to_string(),
+                    m.period_end.to_string(),
+                    m.value.to_string(),
+                    m.method.as_str().to_owned(),
+                    text(m.evidence_url.clone()),
+                ]);
+                rows.push(row);
+            }
+        }
+    }
+    Table {
+        name: "impact",
+        columns: EXPORT_COLUMNS,
+        rows,
+    }
+}
+
+/// `GET /impact.csv`: the open-data export, for spreadsheets.
+pub async fn export_csv(State(state): State<AppState>) -> Result<Response, PageError> {
+    export_table(&state.model()).csv()
+}
+
+/// `GET /impact.json`: the same, for programs.
+pub async fn export_json(State(state): State<AppState>) -> Response {
+    export_table(&state.model()).json()
 }
 
 /// An indicator as a product's page shows it.

@@ -47,6 +47,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/produits/{slug}/historique", get(history::product))
         .route("/impact", get(impact::portfolio))
+        .route("/impact.csv", get(impact::export_csv))
+        .route("/impact.json", get(impact::export_json))
         .route("/recherche", get(products::search))
         .route(
             "/incubateurs",
