@@ -210,6 +210,13 @@ async fn pages_show_impact(db: TestDb) {
     assert!(product.contains("Foyers ayant ouvert un droit après une simulation"));
     assert!(product.contains("<td>Mesuré</td>") && product.contains("<td>Estimé</td>"));
     assert!(product.contains("href=\"https://exemple.gouv.fr/droits-simples/bilan-2024.pdf\""));
+    // Each indicator has its chart, with a text alternative saying what it shows.
+    assert_eq!(product.matches("<svg class=\"pilote-chart\"").count(), 2);
+    assert!(
+        product
+            .contains("départ 0 le 2023-01-01 ; cible 12\u{202f}000 le 2026-12-31 ; 3 mesure(s)"),
+        "{product}"
+    );
     // The last measurement ended more than six months ago: the page says so.
     let aidants = page("/produits/aidants-connect-demo").await;
     assert!(aidants.contains("Aucune mesure d’impact depuis plus de six mois"));

@@ -9,6 +9,7 @@ use pilote_domain::identity::Action;
 use pilote_domain::impact::{Indicator, Measurement, Method, Unit, latest};
 use pilote_domain::portfolio::Product;
 
+use super::chart::{Point, Trajectory, trajectory};
 use super::download::Table;
 use super::{Layout, PageError, page};
 use crate::AppState;
@@ -188,6 +189,8 @@ pub(crate) struct IndicatorView<'a> {
     pub latest: Option<&'a Measurement>,
     /// Progress to the target, in percent.
     pub progress: Option<i64>,
+    /// The trajectory as SVG, with its text alternative.
+    pub chart: String,
 }
 
 impl IndicatorView<'_> {
@@ -238,16 +241,69 @@ pub(crate) fn product_section<'a>(
             let progress = latest
                 .and_then(|m| indicator.progress(m.value))
                 .map(|p| (p * 100.0).round() as i64);
+            let chart = trajectory_of(indicator, &measurements);
             IndicatorView {
                 indicator,
                 measurements,
                 latest,
                 progress,
+                chart,
             }
         })
         .collect();
     let stale = is_stale(views.iter().map(|view| view.latest));
     (views, stale)
+}
+
+/// An indicator's chart, and the sentence that says what it shows.
+fn trajectory_of(indicator: &Indicator, measurements: &[&Measurement]) -> String {
+    let with_unit = |value: f64| {
+        format!("{} {}", figure(value), unit_symbol(indicator.unit))
+            .trim_end()
+            .to_owned()
+    };
+    let mut desc = Vec::new();
+    if let Some(baseline) = &indicator.baseline {
+        desc.push(format!(
+            "départ {} le {}",
+            with_unit(baseline.value),
+            baseline.date
+        ));
+    }
+    if let Some(goal) = &indicator.target {
+        desc.push(format!("cible {} le {}", with_unit(goal.value), goal.date));
+    }
+    desc.push(match measurements.last() {
+        Some(last) => format!(
+            "{} mesure(s), la dernière {} pour la période finissant le {}",
+            measurements.len(),
+            with_unit(last.value),
+            last.period_end
+        ),
+        None => "aucune mesure".to_owned(),
+    });
+    let id = format!("indicateur-{}", indicator.id);
+    let desc = format!("{}.", desc.join(" ; "));
+    trajectory(&Trajectory {
+        id: &id,
+        title: &indicator.name,
+        desc: &desc,
+        baseline: indicator.baseline.as_ref().map(|b| Point {
+            day: b.date,
+            value: b.value,
+        }),
+        target: indicator.target.as_ref().map(|t| Point {
+            day: t.date,
+            value: t.value,
+        }),
+        measured: measurements
+            .iter()
+            .map(|m| Point {
+                day: m.period_end,
+                value: m.value,
+            })
+            .collect(),
+    })
 }
 
 /// Whether indicators have gone unmeasured too long: none of them (given by their latest
