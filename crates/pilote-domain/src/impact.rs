@@ -11,6 +11,7 @@ mod cost;
 mod indicator;
 mod kinds;
 mod measure;
+mod rollup;
 mod totals;
 
 pub use budget::{BudgetLine, budget_by_year, fast_budget_line, fast_year};
@@ -18,4 +19,5 @@ pub use cost::{CostBenefit, cost_benefit, money_avoided_by_year, spread_over_yea
 pub use indicator::{Baseline, Goal, Indicator, Measurement};
 pub use kinds::{BudgetSource, Category, Direction, Method, Unit};
 pub use measure::{Change, DAYS_PER_YEAR, annualised, change, latest, progress};
-pub use totals::{Quantity, Total, add_same_unit, addable, sum};
+pub use rollup::{Slice, add_money_by_year, slices};
+pub use totals::{Quantity, Tally, Total, Totals, add_same_unit, addable, sum};

@@ -4,10 +4,11 @@
 //! responses are cached inside it, so a new revision drops them with it.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use bytes::Bytes;
 use pilote_domain::Slug;
-use pilote_domain::impact::{Indicator, Measurement};
+use pilote_domain::impact::{BudgetLine, Indicator, Measurement, Slice, slices};
 use pilote_domain::portfolio::{Incubator, Member, Organisation, Portfolio, Product, Team};
 use pilote_store::ImpactRecords;
 
@@ -32,8 +33,18 @@ pub struct ReadModel {
     member_text: Vec<String>,
     /// Member indices in name order.
     members_by_name: Vec<usize>,
-    /// Indicators, measurements and budget lines.
+    /// Indicators, measurements (by indicator then period end) and budget lines.
     impact: ImpactRecords,
+    /// Indices of each product's indicators.
+    indicators_by_product: HashMap<Slug, Vec<usize>>,
+    /// Index of each indicator by number.
+    indicators_by_id: HashMap<i64, usize>,
+    /// Where each indicator's measurements lie in `impact.measurements`.
+    measurements_by_indicator: HashMap<i64, Range<usize>>,
+    /// Each indicator's measurements added up by years, in the order of `impact.indicators`.
+    slices: Vec<Vec<Slice>>,
+    /// Indices of each product's budget lines.
+    budget_lines_by_product: HashMap<Slug, Vec<usize>>,
     /// Members' personal fields, by slug, kept apart from the public records.
     personal: HashMap<Slug, PersonalFields>,
     responses: moka::sync::Cache<String, Bytes>,
@@ -56,6 +67,32 @@ fn index_by<T>(items: &[T], slug: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> 
         .collect()
 }
 
+fn index_by_key<T>(items: &[T], key: impl Fn(&T) -> i64) -> HashMap<i64, usize> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (key(item), i))
+        .collect()
+}
+
+/// The positions of the items sharing each key, in list order.
+fn positions_by<T>(items: &[T], key: impl Fn(&T) -> Slug) -> HashMap<Slug, Vec<usize>> {
+    let mut positions: HashMap<Slug, Vec<usize>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        positions.entry(key(item)).or_default().push(i);
+    }
+    positions
+}
+
+/// The range of each run of items sharing a key, in a list sorted by that key.
+fn ranges_by<T>(items: &[T], key: impl Fn(&T) -> i64) -> HashMap<i64, Range<usize>> {
+    let mut ranges: HashMap<i64, Range<usize>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        ranges.entry(key(item)).or_insert(i..i).end = i + 1;
+    }
+    ranges
+}
+
 /// Indices of `keys` in the order of their key, ties kept in slug order.
 fn order_by(keys: &[String]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..keys.len()).collect();
@@ -66,7 +103,7 @@ fn order_by(keys: &[String]) -> Vec<usize> {
 impl ReadModel {
     /// Indexes a portfolio loaded at `revision`. Members' personal fields are set aside, so
     /// that no public view can show them by mistake.
-    pub fn new(revision: i64, mut portfolio: Portfolio, impact: ImpactRecords) -> Self {
+    pub fn new(revision: i64, mut portfolio: Portfolio, mut impact: ImpactRecords) -> Self {
         let personal = portfolio
             .members
             .iter_mut()
@@ -94,8 +131,29 @@ impl ReadModel {
             .iter()
             .map(|m| pilote_search::fold(&m.fullname))
             .collect();
+        // Stable: measurements ending on the same day keep the store's order.
+        impact
+            .measurements
+            .sort_by_key(|measurement| (measurement.indicator, measurement.period_end));
+        let measurements_by_indicator = ranges_by(&impact.measurements, |m| m.indicator);
+        let slices = impact
+            .indicators
+            .iter()
+            .map(|indicator| {
+                let range = measurements_by_indicator
+                    .get(&indicator.id)
+                    .cloned()
+                    .unwrap_or_default();
+                slices(indicator, &impact.measurements[range])
+            })
+            .collect();
         Self {
             revision,
+            indicators_by_product: positions_by(&impact.indicators, |i| i.product.clone()),
+            indicators_by_id: index_by_key(&impact.indicators, |i| i.id),
+            budget_lines_by_product: positions_by(&impact.budget_lines, |l| l.product.clone()),
+            measurements_by_indicator,
+            slices,
             products_by_slug: index_by(&portfolio.products, |p| &p.slug),
             members_by_slug: index_by(&portfolio.members, |m| &m.slug),
             incubators_by_slug: index_by(&portfolio.incubators, |i| &i.slug),
@@ -132,27 +190,44 @@ impl ReadModel {
     }
 
     /// A product's indicators, by number.
-    pub fn indicators_of<'m>(&'m self, product: &'m Slug) -> impl Iterator<Item = &'m Indicator> {
-        self.impact
-            .indicators
-            .iter()
-            .filter(move |indicator| &indicator.product == product)
+    pub fn indicators_of(&self, product: &Slug) -> impl Iterator<Item = &Indicator> {
+        self.indicators_by_product
+            .get(product)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.impact.indicators[i])
     }
 
     /// One indicator.
     pub fn indicator(&self, id: i64) -> Option<&Indicator> {
-        self.impact
-            .indicators
-            .iter()
-            .find(|indicator| indicator.id == id)
+        self.indicators_by_id
+            .get(&id)
+            .map(|&i| &self.impact.indicators[i])
     }
 
     /// An indicator's measurements, by period end.
-    pub fn measurements_of(&self, indicator: i64) -> impl Iterator<Item = &Measurement> {
-        self.impact
-            .measurements
+    pub fn measurements_of(&self, indicator: i64) -> std::slice::Iter<'_, Measurement> {
+        self.measurements_by_indicator
+            .get(&indicator)
+            .map_or(&[][..], |range| &self.impact.measurements[range.clone()])
             .iter()
-            .filter(move |measurement| measurement.indicator == indicator)
+    }
+
+    /// Each indicator with its measurements added up by years (see [`Slice`]).
+    pub fn indicator_slices(&self) -> impl Iterator<Item = (&Indicator, &[Slice])> {
+        self.impact
+            .indicators
+            .iter()
+            .zip(self.slices.iter().map(Vec::as_slice))
+    }
+
+    /// A product's budget lines.
+    pub fn budget_lines_of(&self, product: &Slug) -> impl Iterator<Item = &BudgetLine> {
+        self.budget_lines_by_product
+            .get(product)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.impact.budget_lines[i])
     }
 
     /// A member's personal fields, when any are known.

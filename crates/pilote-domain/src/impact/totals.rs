@@ -65,49 +65,90 @@ pub struct Total {
     pub measurements: usize,
 }
 
+/// Measurements added up: their values, the measured part, and how many there were.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    /// The sum of the values.
+    pub value: f64,
+    /// The part of `value` that was measured, rather than estimated or declared.
+    pub measured_value: f64,
+    /// How many measurements were added.
+    pub measurements: usize,
+}
+
+impl Tally {
+    /// Adds one measurement.
+    pub fn record(&mut self, measurement: &Measurement) {
+        self.value += measurement.value;
+        if measurement.method == Method::Measured {
+            self.measured_value += measurement.value;
+        }
+        self.measurements += 1;
+    }
+
+    /// Adds another tally.
+    pub fn merge(&mut self, other: &Self) {
+        self.value += other.value;
+        self.measured_value += other.measured_value;
+        self.measurements += other.measurements;
+    }
+}
+
+/// Totals being added up, by category and unit, from tallies of indicators' measurements.
+///
+/// The roll-ups add tallies kept per indicator instead of every measurement; [`sum`] adds
+/// single measurements.
+#[derive(Debug, Default)]
+pub struct Totals<'a> {
+    groups: BTreeMap<(Category, Unit), (Tally, BTreeSet<&'a Slug>)>,
+}
+
+impl<'a> Totals<'a> {
+    /// Adds a tally of `indicator`'s measurements; refuses percentages and scores
+    /// ([`DomainError::NotAdditive`]), which are levels.
+    pub fn add(&mut self, indicator: &'a Indicator, tally: &Tally) -> Result<(), DomainError> {
+        addable(indicator.unit, indicator.unit)?;
+        let (total, products) = self
+            .groups
+            .entry((indicator.category, indicator.unit))
+            .or_default();
+        total.merge(tally);
+        products.insert(&indicator.product);
+        Ok(())
+    }
+
+    /// The totals, ordered by category then unit.
+    pub fn finish(self) -> Vec<Total> {
+        self.groups
+            .into_iter()
+            .map(|((category, unit), (tally, products))| Total {
+                unit,
+                category,
+                value: tally.value,
+                measured_value: tally.measured_value,
+                products: products.len(),
+                measurements: tally.measurements,
+            })
+            .collect()
+    }
+}
+
 /// Sums measurements by unit and category, ordered by category then unit.
 ///
 /// Each pair is a measurement with its indicator. Values are added as recorded: the caller
 /// picks measurements over the same period (or annualises them first). Refuses percentages
-/// and scores ([`DomainError::NotAdditive`]), which are levels. Within a group, values are
-/// added in ascending order so that the result does not depend on the order of `items`.
+/// and scores ([`DomainError::NotAdditive`]), which are levels. Values are added in
+/// ascending order so that the result does not depend on the order of `items`.
 pub fn sum(items: &[(&Indicator, &Measurement)]) -> Result<Vec<Total>, DomainError> {
-    #[derive(Default)]
-    struct Group<'a> {
-        values: Vec<f64>,
-        measured: Vec<f64>,
-        products: BTreeSet<&'a Slug>,
+    let mut ascending = items.to_vec();
+    ascending.sort_by(|(_, a), (_, b)| a.value.total_cmp(&b.value));
+    let mut totals = Totals::default();
+    for (indicator, measurement) in ascending {
+        let mut tally = Tally::default();
+        tally.record(measurement);
+        totals.add(indicator, &tally)?;
     }
-    let mut groups: BTreeMap<(Category, Unit), Group<'_>> = BTreeMap::new();
-    for (indicator, measurement) in items {
-        addable(indicator.unit, indicator.unit)?;
-        let group = groups
-            .entry((indicator.category, indicator.unit))
-            .or_default();
-        group.values.push(measurement.value);
-        if measurement.method == Method::Measured {
-            group.measured.push(measurement.value);
-        }
-        group.products.insert(&indicator.product);
-    }
-    Ok(groups
-        .into_iter()
-        .map(|((category, unit), group)| Total {
-            unit,
-            category,
-            measurements: group.values.len(),
-            value: ordered_sum(group.values),
-            measured_value: ordered_sum(group.measured),
-            products: group.products.len(),
-        })
-        .collect())
-}
-
-/// The sum of `values` in ascending order, which makes it independent of their order.
-fn ordered_sum(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    // From +0.0: `Sum` starts at −0.0, which an empty total would show as « -0 ».
-    values.into_iter().fold(0.0, |total, value| total + value)
+    Ok(totals.finish())
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use axum::Json;
 use axum::extract::State;
 use chrono::Datelike;
 use pilote_domain::Slug;
-use pilote_domain::impact::{CostBenefit, Indicator, Measurement, Total, sum};
+use pilote_domain::impact::{
+    BudgetLine, CostBenefit, Indicator, Slice, Total, Totals, add_money_by_year, budget_by_year,
+};
 use pilote_domain::portfolio::Product;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -144,12 +146,18 @@ pub async fn summary(
 }
 
 /// The summary of the read model's impact records; the API and the impact page share it.
+///
+/// It reads the measurements added up per indicator and years (the read model's slices),
+/// so that its cost follows the number of indicators, not of measurements.
 pub(crate) fn summarise(model: &ReadModel, query: &SummaryQuery) -> Result<Summary, ApiError> {
     let this_year = chrono::Utc::now().year();
-    let items = public_items(model);
-    let first_measured = items
+    let public: Vec<(&Indicator, &[Slice])> = model
+        .indicator_slices()
+        .filter(|(indicator, _)| indicator.public)
+        .collect();
+    let first_measured = public
         .iter()
-        .map(|(_, m)| m.period_start.year())
+        .flat_map(|(_, slices)| slices.iter().map(|slice| slice.start_year))
         .min()
         .unwrap_or(this_year);
     let from = query.from.unwrap_or(first_measured);
@@ -160,41 +168,84 @@ pub(crate) fn summarise(model: &ReadModel, query: &SummaryQuery) -> Result<Summa
             "l'année de début suit l'année de fin",
         ));
     }
-    let items: Vec<(&Indicator, &Measurement)> = items
-        .into_iter()
-        .filter(|(_, m)| m.period_end.year() >= from && m.period_start.year() <= to)
-        .collect();
-    let additive: Vec<(&Indicator, &Measurement)> = items
-        .iter()
-        .copied()
-        .filter(|(i, _)| i.unit.is_flow())
-        .collect();
     let group_by = query.group_by.unwrap_or_default();
-    let lines = &model.impact().budget_lines;
-    let mut groups = Vec::new();
-    for (key, (label, members)) in grouped(model, &additive, group_by) {
-        let totals = sum(&members).map_err(|e| ApiError::field("group_by", e.to_string()))?;
-        let products: BTreeSet<&Slug> = members.iter().map(|(i, _)| &i.product).collect();
-        let cost_benefit =
-            CostBenefit::for_products(&members, lines, |slug| products.contains(slug), from, to)
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-        groups.push(Group {
-            key,
-            label,
-            products: products.len(),
-            totals,
-            cost_benefit,
-        });
+    let mut measured: BTreeSet<&Slug> = BTreeSet::new();
+    let mut money_by_product: BTreeMap<&Slug, BTreeMap<i32, f64>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, GroupSums<'_>> = BTreeMap::new();
+    for &(indicator, slices) in &public {
+        let mut counted = slices
+            .iter()
+            .filter(|slice| slice.overlaps(from, to))
+            .peekable();
+        if counted.peek().is_none() {
+            continue;
+        }
+        measured.insert(&indicator.product);
+        // Levels (percentages, scores) are not added up.
+        if !indicator.unit.is_flow() {
+            continue;
+        }
+        let product = model.product(&indicator.product);
+        let keys = keys(model, product, indicator, group_by);
+        let money = money_by_product.entry(&indicator.product).or_default();
+        for slice in counted {
+            add_money_by_year(money, &slice.money_avoided_by_year);
+            let year = [(slice.end_year.to_string(), slice.end_year.to_string())];
+            let keys = if group_by == GroupBy::Year {
+                &year[..]
+            } else {
+                &keys[..]
+            };
+            for (key, label) in keys {
+                let group = groups.entry(key.clone()).or_insert_with(|| GroupSums {
+                    label: label.clone(),
+                    ..GroupSums::default()
+                });
+                group
+                    .totals
+                    .add(indicator, &slice.tally)
+                    .map_err(|e| ApiError::field("group_by", e.to_string()))?;
+                group.products.insert(&indicator.product);
+                add_money_by_year(
+                    &mut group.money_avoided_by_year,
+                    &slice.money_avoided_by_year,
+                );
+            }
+        }
     }
-    let measured: BTreeSet<&Slug> = items.iter().map(|(i, _)| &i.product).collect();
+    let budget_of = |products: &mut dyn Iterator<Item = &Slug>| {
+        let lines: Vec<BudgetLine> = products
+            .flat_map(|product| model.budget_lines_of(product).cloned())
+            .collect();
+        budget_by_year(&lines).map_err(|e| ApiError::Internal(e.to_string()))
+    };
+    let groups = groups
+        .into_iter()
+        .map(|(key, group)| {
+            let budget = budget_of(&mut group.products.iter().copied())?;
+            Ok(Group {
+                key,
+                label: group.label,
+                products: group.products.len(),
+                totals: group.totals.finish(),
+                cost_benefit: CostBenefit::compute(&group.money_avoided_by_year, &budget, from, to),
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let budgeted: BTreeSet<&Slug> = model
+        .impact()
+        .budget_lines
+        .iter()
+        .map(|line| &line.product)
+        .collect();
+    let no_money = BTreeMap::new();
     let mut cost_benefit_by_product = Vec::new();
-    let budgeted: BTreeSet<&Slug> = lines.iter().map(|line| &line.product).collect();
     for product in measured.union(&budgeted) {
-        let figures = CostBenefit::for_products(&additive, lines, |s| s == *product, from, to)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let budget = budget_of(&mut std::iter::once(*product))?;
+        let money = money_by_product.get(product).unwrap_or(&no_money);
         cost_benefit_by_product.push(ProductCostBenefit {
             product: product.to_string(),
-            cost_benefit: figures,
+            cost_benefit: CostBenefit::compute(money, &budget, from, to),
         });
     }
     Ok(Summary {
@@ -214,50 +265,21 @@ pub(crate) fn summarise(model: &ReadModel, query: &SummaryQuery) -> Result<Summa
     })
 }
 
-/// Each public indicator with each of its measurements.
-fn public_items(model: &ReadModel) -> Vec<(&Indicator, &Measurement)> {
-    let impact = model.impact();
-    let public: BTreeMap<i64, &Indicator> = impact
-        .indicators
-        .iter()
-        .filter(|indicator| indicator.public)
-        .map(|indicator| (indicator.id, indicator))
-        .collect();
-    impact
-        .measurements
-        .iter()
-        .filter_map(|m| public.get(&m.indicator).map(|indicator| (*indicator, m)))
-        .collect()
+/// A group's sums while they are added up.
+#[derive(Default)]
+struct GroupSums<'a> {
+    label: String,
+    totals: Totals<'a>,
+    products: BTreeSet<&'a Slug>,
+    money_avoided_by_year: BTreeMap<i32, f64>,
 }
 
-type Groups<'a> = BTreeMap<String, (String, Vec<(&'a Indicator, &'a Measurement)>)>;
-
-/// The items of each group, with the group's name.
-fn grouped<'a>(
-    model: &ReadModel,
-    items: &[(&'a Indicator, &'a Measurement)],
-    group_by: GroupBy,
-) -> Groups<'a> {
-    let mut groups: Groups<'a> = BTreeMap::new();
-    for &(indicator, measurement) in items {
-        let product = model.product(&indicator.product);
-        for (key, label) in keys(model, product, indicator, measurement, group_by) {
-            groups
-                .entry(key)
-                .or_insert_with(|| (label, Vec::new()))
-                .1
-                .push((indicator, measurement));
-        }
-    }
-    groups
-}
-
-/// The groups one item belongs to: several for a product with several sponsors.
+/// The groups an indicator belongs to, except by year: several for a product with
+/// several sponsors.
 fn keys(
     model: &ReadModel,
     product: Option<&Product>,
     indicator: &Indicator,
-    measurement: &Measurement,
     group_by: GroupBy,
 ) -> Vec<(String, String)> {
     let unknown = || vec![("inconnu".to_owned(), "Inconnu".to_owned())];
@@ -293,9 +315,7 @@ fn keys(
             indicator.category.as_str().to_owned(),
             indicator.category.label().to_owned(),
         )],
-        GroupBy::Year => {
-            let year = measurement.period_end.year().to_string();
-            vec![(year.clone(), year)]
-        }
+        // Each slice's own year.
+        GroupBy::Year => Vec::new(),
     }
 }
