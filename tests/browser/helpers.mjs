@@ -172,6 +172,19 @@ export async function demoSessionState(browser, server, key = DEMO_ADMIN) {
 }
 
 /**
+ * The impact forms of a product: its first indicator with a measurement, from the API
+ * (null when it has none).
+ */
+async function impactFormsOf(base, product) {
+  const response = await fetch(`${base}/api/v1/products/${product}/indicators`);
+  if (response.status !== 200) throw new Error(`${base}/api/v1/products/${product}/indicators: HTTP ${response.status}`);
+  const { data } = await response.json();
+  const indicator = data.find((i) => i.measurements.length > 0);
+  if (!indicator) return null;
+  return { indicator: indicator.id, measurement: indicator.measurements[0].id };
+}
+
+/**
  * Every page template of a server: [template name, path, expected HTTP status, signed in].
  * The pages a signed-in person sees come last, when the server offers demo accounts: they
  * are seen signed in as the demo administrator (DEMO_ADMIN). Missing member/team slugs come
@@ -181,15 +194,28 @@ export async function pagesOf(server) {
   const s = { ...server.slugs };
   if (!s.member) s.member = await firstSlug(server.url, 'membres');
   if (!s.team) s.team = await firstSlug(server.url, 'equipes');
-  const signedIn = (await hasDemoSignIn(server))
+  const demo = await hasDemoSignIn(server);
+  const impact = demo ? await impactFormsOf(server.url, s.product) : null;
+  if (demo && !impact) throw new Error(`${s.product} has no measured indicator: the impact forms cannot be checked`);
+  const indicator = impact && `/produits/${s.product}/indicateurs/${impact.indicator}`;
+  const measurement = impact && `${indicator}/mesures/${impact.measurement}`;
+  const signedIn = demo
     ? [
         // The header of a signed-in person (name, « Administration », « Se déconnecter »)
-        // and the record's « Modifier » / « Supprimer » / « Historique » buttons.
+        // and the record's « Modifier » / « Supprimer » / « Historique » buttons, and the
+        // links to the impact forms.
         ['produit-connecte', `/produits/${s.product}`, 200, true],
         ['produit-historique', `/produits/${s.product}/historique`, 200, true],
         ['produit-nouveau', '/produits/nouveau', 200, true],
         ['produit-modifier', `/produits/${s.product}/modifier`, 200, true],
         ['produit-supprimer', `/produits/${s.product}/supprimer`, 200, true],
+        ['indicateur-nouveau', `/produits/${s.product}/indicateurs/nouveau`, 200, true],
+        ['indicateur-modifier', `${indicator}/modifier`, 200, true],
+        ['indicateur-supprimer', `${indicator}/supprimer`, 200, true],
+        ['mesure-nouvelle', `${indicator}/mesures/nouvelle`, 200, true],
+        ['mesure-modifier', `${measurement}/modifier`, 200, true],
+        ['mesure-supprimer', `${measurement}/supprimer`, 200, true],
+        ['budget', `/produits/${s.product}/budget`, 200, true],
         ['membre-nouveau', '/membres/nouveau', 200, true],
         ['membre-modifier', `/membres/${s.member}/modifier`, 200, true],
         ['membre-supprimer', `/membres/${s.member}/supprimer`, 200, true],

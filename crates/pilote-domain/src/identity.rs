@@ -301,7 +301,7 @@ pub const PERMISSIONS: &[Permission] = &[
     },
     Permission {
         action: Action::ManageImpact,
-        label: "déclarer l'impact d'un produit (indicateurs et mesures) et lire ses indicateurs non publics",
+        label: "déclarer l'impact d'un produit (indicateurs, mesures et budget hors FAST) et lire ses indicateurs non publics",
         scope: Scope::WritePortfolio,
         rules: &[
             Rule::Administrator,

@@ -9,6 +9,9 @@ pub enum StoreError {
     /// A record with the same key already exists.
     #[error("a record with this identifier already exists")]
     Conflict,
+    /// The write breaks a rule the store keeps; the caller should have checked it first.
+    #[error("write refused: {0}")]
+    Refused(String),
     /// The URL names no supported backend.
     #[error("unsupported database URL: expected sqlite://... or postgres://...")]
     UnsupportedUrl,

@@ -1,5 +1,6 @@
 //! Impact's records through the [`Store`]: indicators, measurements and budget lines.
 
+use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
 use pilote_domain::impact::{BudgetLine, BudgetSource, Indicator, Measurement};
 
@@ -77,5 +78,18 @@ impl Store {
         actor: &Actor,
     ) -> Result<usize> {
         dispatch!(self, pool => backend::impact::replace_budget_lines(pool, source, lines, actor).await)
+    }
+
+    /// Makes `product`'s budget lines of every source but FAST exactly `lines`, in one
+    /// transaction, writing and logging only what changes; returns how many lines changed.
+    /// FAST lines belong to the import: a FAST line, or a line of another product, is
+    /// [`crate::StoreError::Refused`]; an unknown product is [`crate::StoreError::NotFound`].
+    pub async fn replace_product_budget(
+        &self,
+        product: &Slug,
+        lines: &[BudgetLine],
+        actor: &Actor,
+    ) -> Result<usize> {
+        dispatch!(self, pool => backend::impact::replace_product_budget(pool, product, lines, actor).await)
     }
 }

@@ -296,6 +296,12 @@ fn api_endpoints() -> Vec<Endpoint> {
             product_target("eau-claire", "fabrique-demo"),
         ),
         e(
+            Method::PUT,
+            "/api/v1/products/{slug}/budget",
+            Action::ManageImpact,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
             Method::POST,
             "/api/v1/members",
             Action::CreateMember,
@@ -367,6 +373,41 @@ fn form_endpoints() -> Vec<Endpoint> {
         e(
             "/produits/{slug}/supprimer",
             Some(Action::DeleteProduct),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/indicateurs/nouveau",
+            Some(Action::ManageImpact),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/indicateurs/{id}/modifier",
+            Some(Action::ManageImpact),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/indicateurs/{id}/supprimer",
+            Some(Action::ManageImpact),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/indicateurs/{id}/mesures/nouvelle",
+            Some(Action::ManageImpact),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/indicateurs/{id}/mesures/{id}/modifier",
+            Some(Action::ManageImpact),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/indicateurs/{id}/mesures/{id}/supprimer",
+            Some(Action::ManageImpact),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/budget",
+            Some(Action::ManageImpact),
             product_target("eau-claire", "fabrique-demo"),
         ),
         e(
@@ -486,6 +527,10 @@ async fn api_request(
             ),
             None,
         ),
+        ("PUT", "/api/v1/products/{slug}/budget") => (
+            "/api/v1/products/eau-claire/budget".into(),
+            Some(json!({"lines": [{"year": 2025, "amount": 1000, "source": "ministry"}]})),
+        ),
         ("POST", "/api/v1/members") => (
             "/api/v1/members".into(),
             Some(json!({
@@ -558,8 +603,52 @@ fn form_request(
         ("missions[0].status", "admin"),
         ("missions[0].products", "eau-claire"),
     ];
+    let indicator = [
+        ("name", "Foyers informés, modifié"),
+        ("category", "users_reached"),
+        ("unit", "count"),
+        ("direction", "higher_is_better"),
+        ("methodology", "Comptage."),
+        ("public", "on"),
+    ];
+    let measurement = [
+        ("period_start", "2025-01-01"),
+        ("period_end", "2025-06-30"),
+        ("value", "80"),
+        ("method", "declared"),
+    ];
+    let indicator_path = format!("/produits/eau-claire/indicateurs/{}", id("indicator"));
+    let measurement_path = format!("{indicator_path}/mesures/{}", id("measurement"));
     match endpoint.template {
         "/produits/nouveau" => (endpoint.template.into(), fields(&product)),
+        "/produits/{slug}/indicateurs/nouveau" => (
+            "/produits/eau-claire/indicateurs/nouveau".into(),
+            fields(&indicator),
+        ),
+        "/produits/{slug}/indicateurs/{id}/modifier" => {
+            (format!("{indicator_path}/modifier"), fields(&indicator))
+        }
+        "/produits/{slug}/indicateurs/{id}/supprimer" => {
+            (format!("{indicator_path}/supprimer"), vec![])
+        }
+        "/produits/{slug}/indicateurs/{id}/mesures/nouvelle" => (
+            format!("{indicator_path}/mesures/nouvelle"),
+            fields(&measurement),
+        ),
+        "/produits/{slug}/indicateurs/{id}/mesures/{id}/modifier" => {
+            (format!("{measurement_path}/modifier"), fields(&measurement))
+        }
+        "/produits/{slug}/indicateurs/{id}/mesures/{id}/supprimer" => {
+            (format!("{measurement_path}/supprimer"), vec![])
+        }
+        "/produits/{slug}/budget" => (
+            "/produits/eau-claire/budget".into(),
+            fields(&[
+                ("lines[0].year", "2025"),
+                ("lines[0].amount", "1000"),
+                ("lines[0].source", "ministry"),
+            ]),
+        ),
         "/produits/{slug}/modifier" => ("/produits/eau-claire/modifier".into(), fields(&product)),
         "/produits/{slug}/supprimer" => ("/produits/eau-claire/supprimer".into(), vec![]),
         "/membres/nouveau" => (endpoint.template.into(), fields(&member)),
@@ -681,7 +770,19 @@ async fn every_api_write_follows_the_permission_table() {
 
 /// Every form's address in the pages an administrator sees, with slugs and numbers replaced
 /// by placeholders.
-async fn forms_in_pages(app: &TestApp) -> BTreeSet<String> {
+async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> {
+    let id = |key: &str| ids.iter().find(|(k, _)| *k == key).unwrap().1;
+    let indicator = format!("/produits/eau-claire/indicateurs/{}", id("indicator"));
+    let measurement = format!("{indicator}/mesures/{}", id("measurement"));
+    let impact_pages = [
+        "/produits/eau-claire/indicateurs/nouveau".to_owned(),
+        format!("{indicator}/modifier"),
+        format!("{indicator}/supprimer"),
+        format!("{indicator}/mesures/nouvelle"),
+        format!("{measurement}/modifier"),
+        format!("{measurement}/supprimer"),
+        "/produits/eau-claire/budget".to_owned(),
+    ];
     let pages = [
         "/",
         "/produits",
@@ -700,7 +801,10 @@ async fn forms_in_pages(app: &TestApp) -> BTreeSet<String> {
         "/produits/eau-claire/historique",
     ];
     let mut actions = BTreeSet::new();
-    for page in pages {
+    for page in pages
+        .into_iter()
+        .chain(impact_pages.iter().map(String::as_str))
+    {
         let response = app
             .client
             .get(app.url(page))
@@ -744,8 +848,8 @@ async fn forms_in_pages(app: &TestApp) -> BTreeSet<String> {
 
 #[tokio::test]
 async fn every_form_follows_the_permission_table() {
-    let (app, _) = fresh().await;
-    let found = forms_in_pages(&app).await;
+    let (app, ids) = fresh().await;
+    let found = forms_in_pages(&app, &ids).await;
     let known: BTreeSet<String> = form_endpoints()
         .iter()
         .map(|e| e.template.to_owned())

@@ -49,6 +49,16 @@ async fn responses_match(db: TestDb) {
             200,
         ),
         ("/api/v1/products/nope", "/api/v1/products/{slug}", 404),
+        (
+            "/api/v1/products/eau-claire/budget",
+            "/api/v1/products/{slug}/budget",
+            200,
+        ),
+        (
+            "/api/v1/products/nope/budget",
+            "/api/v1/products/{slug}/budget",
+            404,
+        ),
         ("/api/v1/members?page_size=50", "/api/v1/members", 200),
         ("/api/v1/members/lea.bernard", "/api/v1/members/{slug}", 200),
         ("/api/v1/incubators", "/api/v1/incubators", 200),

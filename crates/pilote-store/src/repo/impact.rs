@@ -463,10 +463,65 @@ pub(crate) async fn replace_budget_lines_in(
         .fetch_all(&mut **tx)
         .await?,
     )?;
+    write_budget_changes(tx, &existing, lines).await
+}
+
+/// Makes one product's budget lines of every source but FAST exactly `lines` (FAST lines
+/// belong to the import), in one transaction; lines that do not change are left alone and
+/// not logged. Returns how many lines changed.
+pub(crate) async fn replace_product_budget(
+    pool: &Pool,
+    product: &Slug,
+    lines: &[BudgetLine],
+    actor: &Actor,
+) -> Result<usize> {
+    if let Some(line) = lines
+        .iter()
+        .find(|line| line.product != *product || line.source == BudgetSource::Fast)
+    {
+        return Err(StoreError::Refused(format!(
+            "budget line {}/{}/{} is not a non-FAST line of {product}",
+            line.product,
+            line.year,
+            line.source.as_str()
+        )));
+    }
+    let mut tx = audit::begin(pool).await?;
+    let known: Option<String> = sqlx::query_scalar("SELECT slug FROM products WHERE slug = $1")
+        .bind(product.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    if known.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    let existing: Vec<BudgetLine> = rows_into(
+        sqlx::query_as::<_, BudgetRow>(
+            "SELECT product_slug, year, source, amount_cents, comment FROM budget_lines WHERE product_slug = $1 AND source <> $2",
+        )
+        .bind(product.as_str())
+        .bind(BudgetSource::Fast.as_str())
+        .fetch_all(&mut *tx)
+        .await?,
+    )?;
+    let entries = write_budget_changes(&mut tx, &existing, lines).await?;
+    let changed = entries.len();
+    audit::append(&mut tx, actor, &entries).await?;
+    super::portfolio::bump_revision(&mut tx).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Turns the `existing` lines into `lines`: deletes, inserts and replaces only what differs,
+/// and returns the log entries to append.
+async fn write_budget_changes(
+    tx: &mut Tx<'_>,
+    existing: &[BudgetLine],
+    lines: &[BudgetLine],
+) -> Result<Vec<Change>> {
     let key =
         |line: &BudgetLine| format!("{}/{}/{}", line.product, line.year, line.source.as_str());
     let mut entries = Vec::new();
-    for old in &existing {
+    for old in existing {
         let kept = lines.iter().find(|line| key(line) == key(old));
         if kept == Some(old) {
             continue;

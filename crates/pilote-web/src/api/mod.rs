@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod budget;
 pub mod impact;
 pub mod incubators;
 pub mod indicators;
@@ -50,6 +51,8 @@ use crate::{ApiError, AppState};
         indicators::measurements_create::create_measurement,
         indicators::measurements_update::update_measurement,
         indicators::measurements_delete::delete_measurement,
+        budget::show::show_budget,
+        budget::replace::replace_budget,
         members::list::list_members,
         members::show::show_member,
         members::create::create_member,
@@ -128,6 +131,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/products/{slug}/indicators/{id}/measurements/{measurement_id}",
             put(indicators::measurements_update::update_measurement)
                 .delete(indicators::measurements_delete::delete_measurement),
+        )
+        .route(
+            "/api/v1/products/{slug}/budget",
+            get(budget::show::show_budget).put(budget::replace::replace_budget),
         )
         .route(
             "/api/v1/members",

@@ -22,6 +22,13 @@ use crate::auth::{Visitor, authorize, member_target, offer, product_target};
 use crate::{ApiError, AppState};
 use pilote_domain::identity::Action;
 
+mod impact;
+pub(super) use impact::{
+    confirm_delete_indicator, confirm_delete_measurement, create_indicator, create_measurement,
+    delete_indicator, delete_measurement, edit_budget, edit_indicator, edit_measurement,
+    new_indicator, new_measurement, replace_budget, update_indicator, update_measurement,
+};
+
 /// Empty rows offered after the existing phases or missions.
 const EXTRA_ROWS: usize = 2;
 
@@ -96,12 +103,19 @@ fn field_errors(error: ApiError, unreadable: bool) -> Result<Errors, PageError> 
         fields
             .into_iter()
             .map(|(field, message)| {
-                let is_date = matches!(field.rsplit('.').next(), Some("start" | "end"))
-                    && field.contains('.');
+                let key = field.rsplit('.').next();
+                let is_date = (matches!(key, Some("start" | "end")) && field.contains('.'))
+                    || matches!(key, Some("date" | "period_start" | "period_end"));
                 let message = match (unreadable, is_date) {
                     (true, true) => "date invalide (attendu AAAA-MM-JJ)".to_owned(),
                     (true, false) if message.starts_with("unknown variant") => {
                         "choisissez une valeur de la liste".to_owned()
+                    }
+                    (true, false) if message.ends_with("expected i32") => {
+                        "année invalide (attendu AAAA)".to_owned()
+                    }
+                    (true, false) if message.ends_with("expected f64") => {
+                        "nombre invalide (par exemple 1250 ou 12,5)".to_owned()
                     }
                     _ => message,
                 };
@@ -146,9 +160,34 @@ fn field_label(field: &str) -> String {
             "status" => "statut",
             "employer" => "employeur",
             "products" => "produits",
+            "category" => "Catégorie",
+            "unit" => "Unité",
+            "direction" => "Sens d'amélioration",
+            "baseline.value" => "Valeur de référence",
+            "baseline.date" => "Date de la valeur de référence",
+            "baseline.source" => "Source de la valeur de référence",
+            "target.value" => "Cible",
+            "target.date" => "Échéance de la cible",
+            "methodology" => "Méthodologie",
+            "period_start" => "Début de la période",
+            "period_end" => "Fin de la période",
+            "value" => "Valeur",
+            "method" => "Méthode",
+            "evidence_url" => "Justificatif",
+            "comment" => "commentaire",
+            "year" => "année",
+            "amount" => "montant",
+            "source" => "source",
             other => other,
         }
     }
+    // A field alone starts the sentence (« Nom », « Commentaire »).
+    let capitalised = |text: &str| {
+        let mut chars = text.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_uppercase().chain(chars).collect()
+        })
+    };
     let row = |group: &str, rest: &str| {
         let (index, key) = rest.split_once("].")?;
         let number = index.parse::<usize>().ok()? + 1;
@@ -165,7 +204,12 @@ fn field_label(field: &str) -> String {
                 .strip_prefix("missions[")
                 .and_then(|rest| row("Mission", rest))
         })
-        .unwrap_or_else(|| label(field).to_owned())
+        .or_else(|| {
+            field
+                .strip_prefix("lines[")
+                .and_then(|rest| row("Ligne", rest))
+        })
+        .unwrap_or_else(|| capitalised(label(field)))
 }
 
 /// An element id for a field name (`phases[0].start` → `f-phases-0-start`).
@@ -1021,6 +1065,9 @@ mod tests {
             "Mission 3 : produits"
         );
         assert_eq!(field_id("phases[0].start"), "f-phases-0-start");
+        assert_eq!(field_label("name"), "Nom");
+        assert_eq!(field_label("lines[1].amount"), "Ligne 2 : montant");
+        assert_eq!(field_id("baseline.value"), "f-baseline-value");
     }
 
     #[test]

@@ -46,6 +46,34 @@ pub fn router() -> Router<AppState> {
             get(forms::confirm_delete_product).post(forms::delete_product),
         )
         .route("/produits/{slug}/historique", get(history::product))
+        .route(
+            "/produits/{slug}/indicateurs/nouveau",
+            get(forms::new_indicator).post(forms::create_indicator),
+        )
+        .route(
+            "/produits/{slug}/indicateurs/{id}/modifier",
+            get(forms::edit_indicator).post(forms::update_indicator),
+        )
+        .route(
+            "/produits/{slug}/indicateurs/{id}/supprimer",
+            get(forms::confirm_delete_indicator).post(forms::delete_indicator),
+        )
+        .route(
+            "/produits/{slug}/indicateurs/{id}/mesures/nouvelle",
+            get(forms::new_measurement).post(forms::create_measurement),
+        )
+        .route(
+            "/produits/{slug}/indicateurs/{id}/mesures/{measurement}/modifier",
+            get(forms::edit_measurement).post(forms::update_measurement),
+        )
+        .route(
+            "/produits/{slug}/indicateurs/{id}/mesures/{measurement}/supprimer",
+            get(forms::confirm_delete_measurement).post(forms::delete_measurement),
+        )
+        .route(
+            "/produits/{slug}/budget",
+            get(forms::edit_budget).post(forms::replace_budget),
+        )
         .route("/impact", get(impact::portfolio))
         .route("/impact.csv", get(impact::export_csv))
         .route("/impact.json", get(impact::export_json))

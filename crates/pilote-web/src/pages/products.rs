@@ -250,6 +250,8 @@ struct ProductPage<'a> {
     indicators: Vec<super::impact::IndicatorView<'a>>,
     /// No measurement for more than six months.
     impact_stale: bool,
+    /// Whether the visitor may manage the product's impact, to offer its forms.
+    manage_impact: bool,
 }
 
 /// `GET /produits/{slug}`.
@@ -297,16 +299,19 @@ pub async fn show(
         })
         .collect();
     let (indicators, impact_stale) = super::impact::product_section(&model, product);
+    let layout = Layout::new(
+        "/produits",
+        &[("/produits", "Produits"), ("", &product.title)],
+    )
+    .record(
+        Action::UpdateProduct,
+        Action::DeleteProduct,
+        &crate::auth::product_target(&product.slug, &product.incubator),
+    );
+    let manage_impact = crate::api::indicators::may_manage(layout.principal.as_ref(), product);
     page(&ProductPage {
-        layout: Layout::new(
-            "/produits",
-            &[("/produits", "Produits"), ("", &product.title)],
-        )
-        .record(
-            Action::UpdateProduct,
-            Action::DeleteProduct,
-            &crate::auth::product_target(&product.slug, &product.incubator),
-        ),
+        layout,
+        manage_impact,
         phase: product.current_phase().map(|p| p.name),
         description: to_safe_html(&product.description),
         incubator: incubator_title(&model, product),

@@ -72,7 +72,6 @@ pub struct IndicatorSchema {
     progress: Option<f64>,
 }
 
-/// The product of the address; 404 when unknown.
 /// The product of the address, for a caller who may manage its impact: 401 without a
 /// token, 404 for an unknown product, 403 when the caller's role does not allow it.
 pub(crate) fn managed_product<'m>(
@@ -90,6 +89,7 @@ pub(crate) fn managed_product<'m>(
     Ok((product, actor))
 }
 
+/// The product of the address; 404 when unknown.
 pub(crate) fn product_at<'m>(model: &'m ReadModel, raw: &str) -> Result<&'m Product, ApiError> {
     let slug = crate::api::path_slug(raw)?;
     model.product(&slug).ok_or(ApiError::NotFound)
@@ -178,11 +178,29 @@ pub(crate) fn measurement_from(
     id: i64,
     actor: &pilote_domain::audit::Actor,
 ) -> Result<Measurement, ApiError> {
-    let mut measurement: Measurement = parse_record(body)?;
+    let measurement: Measurement = parse_record(body)?;
+    validate_measurement(&measurement, indicator)?;
+    Ok(stamped(measurement, indicator, id, actor))
+}
+
+/// Refuses a measurement inconsistent for `indicator`'s unit, each problem on its field.
+pub(crate) fn validate_measurement(
+    measurement: &Measurement,
+    indicator: &Indicator,
+) -> Result<(), ApiError> {
+    crate::api::refuse_problems(measurement.validate(indicator.unit))
+}
+
+/// A measurement of `indicator`, numbered `id`, recorded by `actor` now, whatever it said.
+pub(crate) fn stamped(
+    mut measurement: Measurement,
+    indicator: &Indicator,
+    id: i64,
+    actor: &pilote_domain::audit::Actor,
+) -> Measurement {
     measurement.id = id;
     measurement.indicator = indicator.id;
     measurement.recorded_by = actor.to_string();
     measurement.recorded_at = pilote_store::timestamp(chrono::Utc::now());
-    crate::api::refuse_problems(measurement.validate(indicator.unit))?;
-    Ok(measurement)
+    measurement
 }
