@@ -28,6 +28,36 @@ pub struct TestDb {
     pub url: String,
     pub store: Store,
     _dir: Option<TempDir>,
+    /// The PostgreSQL database created for the test, dropped with its last handle.
+    created: Option<std::sync::Arc<CreatedDatabase>>,
+}
+
+/// A PostgreSQL database created for one test: (admin URL, name).
+struct CreatedDatabase(String, String);
+
+impl Drop for CreatedDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.0.clone(), self.1.clone());
+        // Drop runs inside the test's runtime, which cannot be blocked on: a thread of its
+        // own drops the database, forcing out the connections still open.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .map(drop)
+            })
+        })
+        .join();
+        if let Ok(Err(error)) = dropped {
+            eprintln!("could not drop the test database: {error}");
+        }
+    }
 }
 
 impl TestDb {
@@ -42,6 +72,7 @@ impl TestDb {
                     url,
                     store,
                     _dir: Some(dir),
+                    created: None,
                 })
             }
             Backend::Postgres => {
@@ -69,6 +100,7 @@ impl TestDb {
                     url,
                     store,
                     _dir: None,
+                    created: Some(std::sync::Arc::new(CreatedDatabase(admin, name))),
                 })
             }
         }
@@ -103,6 +135,7 @@ impl TestDb {
             url: self.url.clone(),
             store,
             _dir: None,
+            created: self.created.clone(),
         }
     }
 }
