@@ -76,6 +76,15 @@ pub enum DomainError {
     /// Rates and scores are levels, not quantities: their sum means nothing.
     #[error("impossible d'additionner des {} : ce sont des niveaux, pas des quantités", .0.plural())]
     NotAdditive(crate::impact::Unit),
+    /// A release size outside `small | medium | large`.
+    #[error("taille de livraison inconnue « {0} » (attendu small, medium ou large)")]
+    UnknownReleaseSize(String),
+    /// A release source outside `declared | forge`.
+    #[error("origine de livraison inconnue « {0} »")]
+    UnknownReleaseSource(String),
+    /// An address that should lead to a web page.
+    #[error("« {0} » doit être une adresse http:// ou https://")]
+    NotAWebAddress(String),
 }
 
 /// The field and message of a deserialisation error at `path`.

@@ -20,3 +20,14 @@ pub mod talent;
 pub use error::{DomainError, field_error};
 pub use money::Money;
 pub use slug::Slug;
+
+/// Whether `url` is an absolute http(s) address with a host and no blanks.
+pub(crate) fn is_http_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        !rest.is_empty() && !rest.starts_with('/') && !url.chars().any(char::is_whitespace)
+    })
+}

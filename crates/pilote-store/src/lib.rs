@@ -66,6 +66,7 @@ pub use audit::{AuditPage, AuditVerification, Erasure};
 
 mod identity;
 mod impact;
+mod release;
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
 pub use impact::ImpactRecords;
 

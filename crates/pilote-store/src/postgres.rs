@@ -20,6 +20,8 @@ pub(crate) mod identity;
 pub(crate) mod impact;
 #[path = "repo/portfolio.rs"]
 pub(crate) mod portfolio;
+#[path = "repo/release.rs"]
+pub(crate) mod release;
 #[path = "repo/schema.rs"]
 mod schema;
 pub(crate) use schema::migrate;

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use bytes::Bytes;
 use pilote_domain::Slug;
+use pilote_domain::delivery::Release;
 use pilote_domain::impact::{BudgetLine, Indicator, Measurement, Slice, slices};
 use pilote_domain::portfolio::{Incubator, Member, Organisation, Portfolio, Product, Team};
 use pilote_store::ImpactRecords;
@@ -45,6 +46,10 @@ pub struct ReadModel {
     slices: Vec<Vec<Slice>>,
     /// Indices of each product's budget lines.
     budget_lines_by_product: HashMap<Slug, Vec<usize>>,
+    /// Releases, by product then newest first.
+    releases: Vec<Release>,
+    /// Where each product's releases lie in `releases`.
+    releases_by_product: HashMap<Slug, Range<usize>>,
     /// Members' personal fields, by slug, kept apart from the public records.
     personal: HashMap<Slug, PersonalFields>,
     responses: moka::sync::Cache<String, Bytes>,
@@ -85,8 +90,11 @@ fn positions_by<T>(items: &[T], key: impl Fn(&T) -> Slug) -> HashMap<Slug, Vec<u
 }
 
 /// The range of each run of items sharing a key, in a list sorted by that key.
-fn ranges_by<T>(items: &[T], key: impl Fn(&T) -> i64) -> HashMap<i64, Range<usize>> {
-    let mut ranges: HashMap<i64, Range<usize>> = HashMap::new();
+fn ranges_by<T, K: std::hash::Hash + Eq>(
+    items: &[T],
+    key: impl Fn(&T) -> K,
+) -> HashMap<K, Range<usize>> {
+    let mut ranges: HashMap<K, Range<usize>> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
         ranges.entry(key(item)).or_insert(i..i).end = i + 1;
     }
@@ -165,9 +173,28 @@ impl ReadModel {
             member_text,
             portfolio,
             impact,
+            releases: Vec::new(),
+            releases_by_product: HashMap::new(),
             personal,
             responses: moka::sync::Cache::new(CACHED_RESPONSES),
         }
+    }
+
+    /// The model with `releases`.
+    #[must_use]
+    pub fn with_releases(mut self, mut releases: Vec<Release>) -> Self {
+        // Stable: a product's releases stay newest first, as the store gives them.
+        releases.sort_by(|a, b| a.product.cmp(&b.product));
+        self.releases_by_product = ranges_by(&releases, |release| release.product.clone());
+        self.releases = releases;
+        self
+    }
+
+    /// A product's releases, newest first.
+    pub fn releases_of(&self, product: &Slug) -> &[Release] {
+        self.releases_by_product
+            .get(product)
+            .map_or(&[][..], |range| &self.releases[range.clone()])
     }
 
     /// Products in title order.

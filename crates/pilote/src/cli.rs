@@ -115,6 +115,37 @@ enum Command {
         #[command(subcommand)]
         command: MemberCommand,
     },
+    /// Read products' releases from their repositories' forges (GitHub, GitLab).
+    Releases {
+        #[command(subcommand)]
+        command: ReleasesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReleasesCommand {
+    /// Import the releases of every product whose repository is on GitHub or a GitLab, or of
+    /// one product; products elsewhere are listed, to declare their releases by hand.
+    Import {
+        #[command(flatten)]
+        database: Database,
+        /// Only this product.
+        #[arg(long)]
+        product: Option<String>,
+        /// GitHub's API root.
+        #[arg(
+            long,
+            env = "PILOTE_GITHUB_API",
+            default_value = "https://api.github.com"
+        )]
+        github_api: String,
+        /// One API root for every GitLab (default: each host's own `https://HOST/api/v4`).
+        #[arg(long, env = "PILOTE_GITLAB_API")]
+        gitlab_api: Option<String>,
+        /// Seconds to wait for each answer of a forge.
+        #[arg(long, default_value_t = 20)]
+        timeout: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -263,6 +294,58 @@ impl Cli {
                 };
                 store.close().await;
                 code
+            }
+            Command::Releases {
+                command:
+                    ReleasesCommand::Import {
+                        database,
+                        product,
+                        github_api,
+                        gitlab_api,
+                        timeout,
+                    },
+            } => {
+                let store = database.open().await?;
+                let portfolio = store.load_portfolio().await?;
+                let products: Vec<_> = match &product {
+                    Some(slug) => {
+                        let found: Vec<_> = portfolio
+                            .products
+                            .into_iter()
+                            .filter(|p| p.slug.as_str() == slug)
+                            .collect();
+                        anyhow::ensure!(!found.is_empty(), "produit inconnu « {slug} »");
+                        found
+                    }
+                    None => portfolio.products,
+                };
+                let client = pilote_import::delivery::ForgeClient::new(
+                    pilote_import::delivery::ForgeApis {
+                        github: github_api,
+                        gitlab: gitlab_api,
+                    },
+                    std::time::Duration::from_secs(timeout),
+                )?;
+                let actor = crate::audit::cli_actor();
+                let outcome =
+                    pilote_import::delivery::import_releases(&store, &client, &products, &actor)
+                        .await;
+                store.close().await;
+                let outcome = outcome?;
+                for (slug, found, changed) in &outcome.imported {
+                    println!("{slug} : {found} livraison(s) lue(s), {changed} changement(s)");
+                }
+                for (slug, reason) in &outcome.failed {
+                    println!("{slug} : {reason}");
+                }
+                println!(
+                    "\n{} produit(s) lu(s) sur leur forge, {} en échec, {} sans dépôt sur une forge à API (livraisons à déclarer).",
+                    outcome.imported.len(),
+                    outcome.failed.len(),
+                    outcome.without_forge.len()
+                );
+                // Failures are reported, not fatal: what was read is stored.
+                Ok(ExitCode::SUCCESS)
             }
             Command::Member { command } => {
                 let (MemberCommand::Export { database, slug }

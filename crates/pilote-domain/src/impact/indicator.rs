@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Category, Direction, Method, Unit};
+use crate::is_http_url;
 use crate::portfolio::DataQualityWarning;
 use crate::{DomainError, Slug};
 
@@ -198,17 +199,6 @@ fn check_value(field: &str, value: f64, unit: Unit, warnings: &mut Vec<DataQuali
             format!("un pourcentage est compris entre 0 et 100 (valeur : {value})"),
         ));
     }
-}
-
-/// Whether `url` is an absolute http(s) address with a host and no blanks.
-fn is_http_url(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    rest.is_some_and(|rest| {
-        !rest.is_empty() && !rest.starts_with('/') && !url.chars().any(char::is_whitespace)
-    })
 }
 
 #[cfg(test)]

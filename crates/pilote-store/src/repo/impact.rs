@@ -190,7 +190,7 @@ async fn measurement_in(conn: &mut Conn, id: i64) -> Result<Measurement> {
     .try_into()
 }
 
-fn change<T: serde::Serialize>(
+pub(crate) fn change<T: serde::Serialize>(
     action: AuditAction,
     kind: &str,
     id: String,

@@ -11,6 +11,7 @@ pub mod me;
 pub mod members;
 pub mod organisations;
 pub mod products;
+pub mod releases;
 pub mod teams;
 
 pub(crate) mod extract;
@@ -53,6 +54,10 @@ use crate::{ApiError, AppState};
         indicators::measurements_delete::delete_measurement,
         budget::show::show_budget,
         budget::replace::replace_budget,
+        releases::list::list_releases,
+        releases::create::create_release,
+        releases::delete::delete_release,
+        releases::cadence::delivery_cadence,
         members::list::list_members,
         members::show::show_member,
         members::create::create_member,
@@ -135,6 +140,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/products/{slug}/budget",
             get(budget::show::show_budget).put(budget::replace::replace_budget),
+        )
+        .route(
+            "/api/v1/products/{slug}/releases",
+            get(releases::list::list_releases).post(releases::create::create_release),
+        )
+        .route(
+            "/api/v1/products/{slug}/releases/{id}",
+            axum::routing::delete(releases::delete::delete_release),
+        )
+        .route(
+            "/api/v1/delivery/cadence",
+            get(releases::cadence::delivery_cadence),
         )
         .route(
             "/api/v1/members",

@@ -42,13 +42,7 @@ pub struct BudgetLines {
 
 /// A product's budget lines, by year then source, as the API lists them.
 pub(crate) fn budget_of(model: &ReadModel, product: &Slug) -> Page<BudgetLine> {
-    let mut data: Vec<BudgetLine> = model
-        .impact()
-        .budget_lines
-        .iter()
-        .filter(|line| line.product == *product)
-        .cloned()
-        .collect();
+    let mut data: Vec<BudgetLine> = model.budget_lines_of(product).cloned().collect();
     data.sort_by_key(|line| (line.year, line.source));
     let total = data.len();
     Page {

@@ -79,11 +79,22 @@ pub(crate) fn managed_product<'m>(
     model: &'m ReadModel,
     slug: &str,
 ) -> Result<(&'m Product, Actor), ApiError> {
+    product_allowing(caller, model, slug, Action::ManageImpact)
+}
+
+/// The product of the address, for a caller allowed `action` on it: 401 without a valid
+/// token, 404 for an unknown product, 403 when their role does not allow it.
+pub(crate) fn product_allowing<'m>(
+    caller: &Caller,
+    model: &'m ReadModel,
+    slug: &str,
+    action: Action,
+) -> Result<(&'m Product, Actor), ApiError> {
     caller.authenticated()?;
     let product = product_at(model, slug)?;
     let actor = authorize(
         caller.principal(),
-        Action::ManageImpact,
+        action,
         &[product_target(&product.slug, &product.incubator)],
     )?;
     Ok((product, actor))
