@@ -1,4 +1,9 @@
-//! The `delivery` context: team composition, releases and delivery cadence, investment committees.
-//!
-//! Its types arrive with the issue that builds this capability; the module exists so that
-//! every layer keeps the same map of contexts.
+//! The `delivery` context: team composition against the recommended disciplines (and, to
+//! come, releases and delivery cadence, investment committees, support requests).
+
+mod composition;
+
+pub use composition::{
+    Discipline, DisciplineCount, MissingDiscipline, PhaseRecommendation, RecommendedComposition,
+    TeamComposition, TeamHealth, compose, discipline_of,
+};
