@@ -64,6 +64,7 @@ macro_rules! dispatch {
 mod audit;
 pub use audit::{AuditPage, AuditVerification, Erasure};
 
+mod delivery;
 mod identity;
 mod impact;
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};

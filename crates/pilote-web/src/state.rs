@@ -112,5 +112,6 @@ async fn build(store: &Store) -> Result<ReadModel, ApiError> {
     let revision = store.revision().await?;
     let portfolio = store.load_portfolio().await?;
     let impact = store.load_impact().await?;
-    Ok(ReadModel::new(revision, portfolio, impact))
+    let recommended = store.recommended_composition().await?;
+    Ok(ReadModel::new(revision, portfolio, impact).with_recommended(recommended))
 }

@@ -3,6 +3,7 @@
 
 mod assets;
 mod chart;
+pub(crate) mod delivery;
 mod download;
 mod forms;
 mod history;
@@ -46,6 +47,11 @@ pub fn router() -> Router<AppState> {
             get(forms::confirm_delete_product).post(forms::delete_product),
         )
         .route("/produits/{slug}/historique", get(history::product))
+        .route("/equipes-produits", get(delivery::teams))
+        .route(
+            "/admin/composition-recommandee",
+            get(delivery::recommended_form).post(delivery::recommended_submit),
+        )
         .route("/impact", get(impact::portfolio))
         .route("/impact.csv", get(impact::export_csv))
         .route("/impact.json", get(impact::export_json))

@@ -250,6 +250,9 @@ struct ProductPage<'a> {
     indicators: Vec<super::impact::IndicatorView<'a>>,
     /// No measurement for more than six months.
     impact_stale: bool,
+    /// The team's health and gaps, in one sentence each (few nodes keep the page light).
+    team_health: String,
+    team_gaps: Option<String>,
 }
 
 /// `GET /produits/{slug}`.
@@ -297,6 +300,8 @@ pub async fn show(
         })
         .collect();
     let (indicators, impact_stale) = super::impact::product_section(&model, product);
+    let composition = model.team_of(product, today);
+    let (team_health, team_gaps) = super::delivery::team_sentences(&composition);
     page(&ProductPage {
         layout: Layout::new(
             "/produits",
@@ -315,6 +320,8 @@ pub async fn show(
         former_members,
         indicators,
         impact_stale,
+        team_health,
+        team_gaps,
         product,
     })
 }
