@@ -162,7 +162,10 @@ impl ReadModel {
             named.sort_unstable();
             named.dedup();
             for product in named {
-                members_by_product.entry(product.clone()).or_default().push(i);
+                members_by_product
+                    .entry(product.clone())
+                    .or_default()
+                    .push(i);
             }
         }
         Self {

@@ -182,8 +182,10 @@ impl Default for RecommendedComposition {
 impl RecommendedComposition {
     /// The composition of (phase, discipline) pairs, in any order, duplicates ignored.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (PhaseName, Discipline)>) -> Self {
-        let mut by_phase: BTreeMap<PhaseName, Vec<Discipline>> =
-            PhaseName::ALL.into_iter().map(|p| (p, Vec::new())).collect();
+        let mut by_phase: BTreeMap<PhaseName, Vec<Discipline>> = PhaseName::ALL
+            .into_iter()
+            .map(|p| (p, Vec::new()))
+            .collect();
         for (phase, discipline) in pairs {
             by_phase.entry(phase).or_default().push(discipline);
         }
@@ -359,10 +361,7 @@ pub fn compose<'a>(
             ),
         })
         .collect();
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "headcounts are far below 2^52"
-    )]
+    #[expect(clippy::cast_precision_loss, reason = "headcounts are far below 2^52")]
     let (average, ratio) = {
         let average = (then + active) as f64 / 2.0;
         let ratio = |part: usize, whole: f64| (whole > 0.0).then(|| part as f64 / whole);
@@ -586,7 +585,11 @@ mod tests {
         let one = RecommendedComposition {
             phases: vec![PhaseRecommendation {
                 phase: PhaseName::Construction,
-                disciplines: vec![Discipline::Coaching, Discipline::Design, Discipline::Coaching],
+                disciplines: vec![
+                    Discipline::Coaching,
+                    Discipline::Design,
+                    Discipline::Coaching,
+                ],
             }],
         }
         .normalised()
@@ -601,7 +604,12 @@ mod tests {
 
     fn arbitrary_member(index: usize) -> impl Strategy<Value = Member> {
         let missions = prop::collection::vec(
-            (0i64..1500, prop::option::of(0i64..900), 0usize..3, any::<bool>()),
+            (
+                0i64..1500,
+                prop::option::of(0i64..900),
+                0usize..3,
+                any::<bool>(),
+            ),
             0..3,
         );
         (0usize..Domaine::ALL.len(), missions).prop_map(move |(d, missions)| {

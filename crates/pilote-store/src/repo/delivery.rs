@@ -35,8 +35,7 @@ async fn load_in(conn: &mut Conn) -> Result<RecommendedComposition> {
         .map(|(phase, discipline)| {
             Ok((
                 PhaseName::parse(phase).map_err(|e| corrupt("recommended phase", &e))?,
-                Discipline::parse(discipline)
-                    .map_err(|e| corrupt("recommended discipline", &e))?,
+                Discipline::parse(discipline).map_err(|e| corrupt("recommended discipline", &e))?,
             ))
         })
         .collect::<Result<Vec<_>>>()?;
@@ -67,9 +66,8 @@ pub(crate) async fn replace_recommended_composition(
     }
     let after = load_in(&mut tx).await?;
     if after != before {
-        let json = |c: &RecommendedComposition| {
-            serde_json::to_value(c).map_err(|e| corrupt(KIND, &e))
-        };
+        let json =
+            |c: &RecommendedComposition| serde_json::to_value(c).map_err(|e| corrupt(KIND, &e));
         let entry = Change {
             action: AuditAction::Update,
             entity_kind: KIND.to_owned(),

@@ -38,7 +38,11 @@ pub(crate) fn team_sentences(team: &TeamComposition) -> (String, Option<String>)
             " ; rotation sur 12 mois : {} ({} départ{})",
             percent(turnover),
             health.departures_12_months,
-            if health.departures_12_months > 1 { "s" } else { "" }
+            if health.departures_12_months > 1 {
+                "s"
+            } else {
+                ""
+            }
         )),
         None => sentence.push_str(" ; pas de rotation mesurable sur 12 mois"),
     }
@@ -137,7 +141,10 @@ pub async fn teams(
     Ok(page(&TeamsPage {
         layout: Layout::new(
             "/equipes",
-            &[("/equipes", "Équipes"), ("", "Composition des équipes produit")],
+            &[
+                ("/equipes", "Équipes"),
+                ("", "Composition des équipes produit"),
+            ],
         ),
         view,
         incubators,

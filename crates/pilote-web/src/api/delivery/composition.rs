@@ -124,8 +124,8 @@ pub(crate) fn portfolio_composition(
         .filter(|product| incubator.is_none_or(|slug| product.incubator.as_str() == slug))
         .filter_map(|product| {
             let current = product.current_phase()?.name;
-            let wanted = phase.is_none_or(|p| p == current)
-                && !recommended.for_phase(current).is_empty();
+            let wanted =
+                phase.is_none_or(|p| p == current) && !recommended.for_phase(current).is_empty();
             wanted.then(|| {
                 let team = model.team_of(product, day);
                 ProductCompleteness {

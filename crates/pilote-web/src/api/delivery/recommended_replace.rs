@@ -54,5 +54,7 @@ pub async fn replace_recommended(
 ) -> Result<Json<RecommendedComposition>, ApiError> {
     caller.authenticated()?;
     let composition: RecommendedComposition = parse_record(body)?;
-    Ok(Json(replace(&state, caller.principal(), composition).await?))
+    Ok(Json(
+        replace(&state, caller.principal(), composition).await?,
+    ))
 }
