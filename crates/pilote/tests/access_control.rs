@@ -343,6 +343,12 @@ fn api_endpoints() -> Vec<Endpoint> {
             Action::ManageRoles,
             Target::default(),
         ),
+        e(
+            Method::PUT,
+            "/api/v1/delivery/recommended-composition",
+            Action::ConfigureTeamComposition,
+            Target::default(),
+        ),
     ]
 }
 
@@ -402,6 +408,11 @@ fn form_endpoints() -> Vec<Endpoint> {
         e(
             "/compte/jetons/{id}/revocation",
             Some(Action::ManageOwnTokens),
+            Target::default(),
+        ),
+        e(
+            "/admin/composition-recommandee",
+            Some(Action::ConfigureTeamComposition),
             Target::default(),
         ),
         e("/deconnexion", None, Target::default()),
@@ -523,6 +534,12 @@ async fn api_request(
             ),
             None,
         ),
+        ("PUT", "/api/v1/delivery/recommended-composition") => (
+            "/api/v1/delivery/recommended-composition".into(),
+            Some(json!({"phases": [
+                {"phase": "construction", "disciplines": ["intrapreneurship", "coaching"]}
+            ]})),
+        ),
         (method, template) => panic!("no request for {method} {template}: add one to this suite"),
     }
 }
@@ -589,6 +606,13 @@ fn form_request(
         "/connexion/demo" => (
             endpoint.template.into(),
             fields(&[("compte", "administratrice")]),
+        ),
+        "/admin/composition-recommandee" => (
+            endpoint.template.into(),
+            fields(&[
+                ("construction", "intrapreneurship"),
+                ("construction", "coaching"),
+            ]),
         ),
         other => panic!("no form post for {other}: add one to this suite"),
     }
@@ -695,6 +719,8 @@ async fn forms_in_pages(app: &TestApp) -> BTreeSet<String> {
         "/membres/camille.martin/supprimer",
         "/compte",
         "/admin/comptes",
+        "/admin/composition-recommandee",
+        "/equipes-produits",
         "/connexion",
         "/connexion/reauthentification",
         "/produits/eau-claire/historique",

@@ -25,17 +25,17 @@ fn percent(share: f64) -> String {
 /// The team's health in one sentence, and its gaps in another when it has some.
 pub(crate) fn team_sentences(team: &TeamComposition) -> (String, Option<String>) {
     let health = &team.health;
-    let mut sentence = match health.active_members {
+    let mut parts = vec![match health.active_members {
         0 => "Aucun membre actif".to_owned(),
         1 => "1 membre actif".to_owned(),
         n => format!("{n} membres actifs"),
-    };
+    }];
     if let Some(share) = health.public_agent_share {
-        sentence.push_str(&format!(", dont {} d’agents publics", percent(share)));
+        parts[0] = format!("{}, dont {} d’agents publics", parts[0], percent(share));
     }
-    match health.turnover_12_months {
-        Some(turnover) => sentence.push_str(&format!(
-            " ; rotation sur 12 mois : {} ({} départ{})",
+    parts.push(match health.turnover_12_months {
+        Some(turnover) => format!(
+            "rotation sur 12 mois : {} ({} départ{})",
             percent(turnover),
             health.departures_12_months,
             if health.departures_12_months > 1 {
@@ -43,13 +43,13 @@ pub(crate) fn team_sentences(team: &TeamComposition) -> (String, Option<String>)
             } else {
                 ""
             }
-        )),
-        None => sentence.push_str(" ; pas de rotation mesurable sur 12 mois"),
-    }
+        ),
+        None => "pas de rotation mesurable sur 12 mois".to_owned(),
+    });
     if !team.recommended.is_empty() && team.complete {
-        sentence.push_str(" ; composition recommandée pour la phase : complète");
+        parts.push("composition recommandée pour la phase : complète".to_owned());
     }
-    sentence.push('.');
+    let sentence = format!("{}.", parts.join(" ; "));
     let gaps = (!team.missing.is_empty()).then(|| {
         team.missing
             .iter()
@@ -79,10 +79,6 @@ struct TeamsPage {
 impl TeamsPage {
     fn phase_label(phase: Option<&PhaseName>) -> &'static str {
         phase.map_or("", |p| p.label())
-    }
-
-    fn discipline_label(discipline: &Discipline) -> &'static str {
-        discipline.label()
     }
 
     fn missing(product: &crate::api::delivery::composition::ProductCompleteness) -> String {
