@@ -10,8 +10,10 @@ use pilote_domain::identity::{Action, Target};
 use pilote_domain::portfolio::PhaseName;
 use serde::Deserialize;
 
-use super::{Layout, PageError, page};
-use crate::api::delivery::composition::{PortfolioComposition, portfolio_composition};
+use super::{Layout, PAGE_SIZE, PageError, Pagination, page};
+use crate::api::delivery::composition::{
+    PortfolioComposition, ProductCompleteness, portfolio_composition,
+};
 use crate::api::delivery::recommended_replace::replace;
 use crate::api::extract::parse_query;
 use crate::auth::{Visitor, authorize};
@@ -72,6 +74,9 @@ pub struct Choice {
 struct TeamsPage {
     layout: Layout,
     view: PortfolioComposition,
+    /// The incomplete products of the page shown, by title.
+    incomplete: Vec<ProductCompleteness>,
+    pagination: Pagination,
     incubators: Vec<Choice>,
     phases: Vec<Choice>,
 }
@@ -81,7 +86,7 @@ impl TeamsPage {
         phase.map_or("", |p| p.label())
     }
 
-    fn missing(product: &crate::api::delivery::composition::ProductCompleteness) -> String {
+    fn missing(product: &ProductCompleteness) -> String {
         product
             .missing
             .iter()
@@ -96,6 +101,7 @@ impl TeamsPage {
 struct TeamsQuery {
     incubator: Option<String>,
     phase: Option<String>,
+    page: Option<usize>,
 }
 
 /// `GET /equipes-produits`: products whose team lacks a recommended discipline.
@@ -113,7 +119,26 @@ pub async fn teams(
         .map_err(|e| ApiError::field("phase", e.to_string()))?;
     let model = state.model();
     let today = chrono::Local::now().date_naive();
-    let view = portfolio_composition(&model, incubator.as_deref(), phase, today);
+    let mut view = portfolio_composition(&model, incubator.as_deref(), phase, today);
+    // One page of incomplete products at a time keeps the page light on the real network.
+    let all: Vec<ProductCompleteness> = std::mem::take(&mut view.products)
+        .into_iter()
+        .filter(|p| !p.complete)
+        .collect();
+    let current = query.page.unwrap_or(1).max(1);
+    let mut filters = form_urlencoded::Serializer::new(String::new());
+    if let Some(slug) = &incubator {
+        filters.append_pair("incubator", slug);
+    }
+    if let Some(p) = phase {
+        filters.append_pair("phase", p.as_str());
+    }
+    let pagination = Pagination::new("/equipes-produits", &filters.finish(), current, all.len());
+    let incomplete = all
+        .into_iter()
+        .skip((current - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
     let incubators = model
         .portfolio()
         .incubators
@@ -143,6 +168,8 @@ pub async fn teams(
             ],
         ),
         view,
+        incomplete,
+        pagination,
         incubators,
         phases,
     })?
