@@ -222,6 +222,7 @@ export async function pagesOf(server) {
         ['compte', '/compte', 200, true],
         ['reauthentification', '/connexion/reauthentification', 200, true],
         ['admin-comptes', '/admin/comptes', 200, true],
+        ['admin-composition', '/admin/composition-recommandee', 200, true],
       ]
     : [];
   return [
@@ -229,6 +230,7 @@ export async function pagesOf(server) {
     ['produits', '/produits', 200, false],
     ['produit', `/produits/${s.product}`, 200, false],
     ['impact', '/impact', 200, false],
+    ['equipes-produits', '/equipes-produits', 200, false],
     ['incubateurs', '/incubateurs', 200, false],
     ['incubateur', `/incubateurs/${s.incubator}`, 200, false],
     ['organisations', '/organisations', 200, false],

@@ -17,6 +17,12 @@ pub enum DomainError {
     /// A member's `domaine` outside the network's list.
     #[error("domaine inconnu « {0} »")]
     UnknownDomaine(String),
+    /// A discipline outside the delivery context's list.
+    #[error("discipline inconnue « {0} »")]
+    UnknownDiscipline(String),
+    /// A phase listed twice in a recommended composition.
+    #[error("la phase « {0} » figure deux fois")]
+    DuplicatePhase(String),
     /// A mission status outside `independent | admin | service`.
     #[error("statut de mission inconnu « {0} »")]
     UnknownMissionStatus(String),

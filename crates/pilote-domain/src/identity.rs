@@ -177,6 +177,8 @@ pub enum Action {
     /// Declare a product's impact: its indicators and their measurements, and read those
     /// that are not public.
     ManageImpact,
+    /// Set the team composition recommended for each phase.
+    ConfigureTeamComposition,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -308,6 +310,12 @@ pub const PERMISSIONS: &[Permission] = &[
             Rule::IncubatorManager,
             Rule::ProductMember,
         ],
+    },
+    Permission {
+        action: Action::ConfigureTeamComposition,
+        label: "configurer la composition d'équipe recommandée par phase",
+        scope: Scope::Admin,
+        rules: &[Rule::Administrator],
     },
     Permission {
         action: Action::ManageOwnTokens,
@@ -572,6 +580,7 @@ mod tests {
             Action::ReadAuditLog,
             Action::ManageOwnTokens,
             Action::ManageImpact,
+            Action::ConfigureTeamComposition,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);

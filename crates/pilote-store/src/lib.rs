@@ -64,6 +64,7 @@ macro_rules! dispatch {
 mod audit;
 pub use audit::{AuditPage, AuditVerification, Erasure};
 
+mod delivery;
 mod identity;
 mod impact;
 mod release;

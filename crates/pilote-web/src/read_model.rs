@@ -9,6 +9,7 @@ use std::ops::Range;
 use bytes::Bytes;
 use pilote_domain::Slug;
 use pilote_domain::delivery::Release;
+use pilote_domain::delivery::{RecommendedComposition, TeamComposition, compose};
 use pilote_domain::impact::{BudgetLine, Indicator, Measurement, Slice, slices};
 use pilote_domain::portfolio::{Incubator, Member, Organisation, Portfolio, Product, Team};
 use pilote_store::ImpactRecords;
@@ -50,6 +51,10 @@ pub struct ReadModel {
     releases: Vec<Release>,
     /// Where each product's releases lie in `releases`.
     releases_by_product: HashMap<Slug, Range<usize>>,
+    /// Indices of the members with a mission naming each product.
+    members_by_product: HashMap<Slug, Vec<usize>>,
+    /// The team composition administrators recommend per phase.
+    recommended: RecommendedComposition,
     /// Members' personal fields, by slug, kept apart from the public records.
     personal: HashMap<Slug, PersonalFields>,
     responses: moka::sync::Cache<String, Bytes>,
@@ -155,8 +160,26 @@ impl ReadModel {
                 slices(indicator, &impact.measurements[range])
             })
             .collect();
+        let mut members_by_product: HashMap<Slug, Vec<usize>> = HashMap::new();
+        for (i, member) in portfolio.members.iter().enumerate() {
+            let mut named: Vec<&Slug> = member
+                .missions
+                .iter()
+                .flat_map(|mission| &mission.products)
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            for product in named {
+                members_by_product
+                    .entry(product.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
         Self {
             revision,
+            members_by_product,
+            recommended: RecommendedComposition::default(),
             indicators_by_product: positions_by(&impact.indicators, |i| i.product.clone()),
             indicators_by_id: index_by_key(&impact.indicators, |i| i.id),
             budget_lines_by_product: positions_by(&impact.budget_lines, |l| l.product.clone()),
@@ -195,6 +218,37 @@ impl ReadModel {
         self.releases_by_product
             .get(product)
             .map_or(&[][..], |range| &self.releases[range.clone()])
+    }
+
+    /// The same model with the recommended team composition the store holds.
+    #[must_use]
+    pub fn with_recommended(mut self, recommended: RecommendedComposition) -> Self {
+        self.recommended = recommended;
+        self
+    }
+
+    /// The team composition recommended per phase.
+    pub fn recommended_composition(&self) -> &RecommendedComposition {
+        &self.recommended
+    }
+
+    /// Members with a mission naming a product, whether current or past.
+    pub fn members_of(&self, product: &Slug) -> impl Iterator<Item = &Member> {
+        self.members_by_product
+            .get(product)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.portfolio.members[i])
+    }
+
+    /// A product's team on `today` against the recommended composition.
+    pub fn team_of(&self, product: &Product, today: chrono::NaiveDate) -> TeamComposition {
+        compose(
+            product,
+            self.members_of(&product.slug),
+            &self.recommended,
+            today,
+        )
     }
 
     /// Products in title order.

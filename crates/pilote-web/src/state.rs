@@ -113,5 +113,8 @@ async fn build(store: &Store) -> Result<ReadModel, ApiError> {
     let portfolio = store.load_portfolio().await?;
     let impact = store.load_impact().await?;
     let releases = store.load_releases().await?;
-    Ok(ReadModel::new(revision, portfolio, impact).with_releases(releases))
+    let recommended = store.recommended_composition().await?;
+    Ok(ReadModel::new(revision, portfolio, impact)
+        .with_recommended(recommended)
+        .with_releases(releases))
 }

@@ -174,6 +174,18 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
         .unwrap();
     ids.push(("indicator", indicator.id));
     ids.push(("measurement", measurement.id));
+    let release = db
+        .store
+        .create_release(
+            &serde_json::from_value(json!({
+                "product": "eau-claire", "name": "v1.0", "date": "2025-03-01"
+            }))
+            .unwrap(),
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    ids.push(("release", release.id));
     (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
 }
 
@@ -303,6 +315,18 @@ fn api_endpoints() -> Vec<Endpoint> {
         ),
         e(
             Method::POST,
+            "/api/v1/products/{slug}/releases",
+            Action::UpdateProduct,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::DELETE,
+            "/api/v1/products/{slug}/releases/{id}",
+            Action::UpdateProduct,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::POST,
             "/api/v1/members",
             Action::CreateMember,
             member_target("nouveau.membre", "fabrique-demo"),
@@ -347,6 +371,12 @@ fn api_endpoints() -> Vec<Endpoint> {
             Method::DELETE,
             "/api/v1/accounts/{id}/roles/{role}",
             Action::ManageRoles,
+            Target::default(),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/delivery/recommended-composition",
+            Action::ConfigureTeamComposition,
             Target::default(),
         ),
     ]
@@ -445,6 +475,11 @@ fn form_endpoints() -> Vec<Endpoint> {
             Some(Action::ManageOwnTokens),
             Target::default(),
         ),
+        e(
+            "/admin/composition-recommandee",
+            Some(Action::ConfigureTeamComposition),
+            Target::default(),
+        ),
         e("/deconnexion", None, Target::default()),
         e("/connexion/demo", None, Target::default()),
         e("/connexion/reauthentification", None, Target::default()),
@@ -527,6 +562,14 @@ async fn api_request(
             ),
             None,
         ),
+        ("POST", "/api/v1/products/{slug}/releases") => (
+            "/api/v1/products/eau-claire/releases".into(),
+            Some(json!({"name": "v2.0", "date": "2025-06-01", "size": "small"})),
+        ),
+        ("DELETE", "/api/v1/products/{slug}/releases/{id}") => (
+            format!("/api/v1/products/eau-claire/releases/{}", id("release")),
+            None,
+        ),
         ("PUT", "/api/v1/products/{slug}/budget") => (
             "/api/v1/products/eau-claire/budget".into(),
             Some(json!({"lines": [{"year": 2025, "amount": 1000, "source": "ministry"}]})),
@@ -567,6 +610,12 @@ async fn api_request(
                 id("editor")
             ),
             None,
+        ),
+        ("PUT", "/api/v1/delivery/recommended-composition") => (
+            "/api/v1/delivery/recommended-composition".into(),
+            Some(json!({"phases": [
+                {"phase": "construction", "disciplines": ["intrapreneurship", "coaching"]}
+            ]})),
         ),
         (method, template) => panic!("no request for {method} {template}: add one to this suite"),
     }
@@ -678,6 +727,13 @@ fn form_request(
         "/connexion/demo" => (
             endpoint.template.into(),
             fields(&[("compte", "administratrice")]),
+        ),
+        "/admin/composition-recommandee" => (
+            endpoint.template.into(),
+            fields(&[
+                ("construction", "intrapreneurship"),
+                ("construction", "coaching"),
+            ]),
         ),
         other => panic!("no form post for {other}: add one to this suite"),
     }
@@ -796,6 +852,8 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
         "/membres/camille.martin/supprimer",
         "/compte",
         "/admin/comptes",
+        "/admin/composition-recommandee",
+        "/equipes-produits",
         "/connexion",
         "/connexion/reauthentification",
         "/produits/eau-claire/historique",

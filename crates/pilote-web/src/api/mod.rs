@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod budget;
+pub mod delivery;
 pub mod impact;
 pub mod incubators;
 pub mod indicators;
@@ -77,6 +78,10 @@ use crate::{ApiError, AppState};
         accounts::revoke::revoke_role,
         audit::history::history,
         impact::summary::summary,
+        delivery::team::show_team,
+        delivery::composition::portfolio,
+        delivery::recommended_show::show_recommended,
+        delivery::recommended_replace::replace_recommended,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -189,6 +194,19 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/audit/{kind}/{id}", get(audit::history::history))
         .route("/api/v1/impact/summary", get(impact::summary::summary))
+        .route(
+            "/api/v1/products/{slug}/team",
+            get(delivery::team::show_team),
+        )
+        .route(
+            "/api/v1/delivery/composition",
+            get(delivery::composition::portfolio),
+        )
+        .route(
+            "/api/v1/delivery/recommended-composition",
+            get(delivery::recommended_show::show_recommended)
+                .put(delivery::recommended_replace::replace_recommended),
+        )
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))
 }

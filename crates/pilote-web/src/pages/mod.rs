@@ -3,6 +3,7 @@
 
 mod assets;
 mod chart;
+pub(crate) mod delivery;
 mod download;
 mod forms;
 mod history;
@@ -73,6 +74,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/produits/{slug}/budget",
             get(forms::edit_budget).post(forms::replace_budget),
+        )
+        .route("/equipes-produits", get(delivery::teams))
+        .route(
+            "/admin/composition-recommandee",
+            get(delivery::recommended_form).post(delivery::recommended_submit),
         )
         .route("/impact", get(impact::portfolio))
         .route("/impact.csv", get(impact::export_csv))

@@ -252,6 +252,9 @@ struct ProductPage<'a> {
     impact_stale: bool,
     /// Whether the visitor may manage the product's impact, to offer its forms.
     manage_impact: bool,
+    /// The team's health and gaps, in one sentence each (few nodes keep the page light).
+    team_health: String,
+    team_gaps: Option<String>,
 }
 
 /// `GET /produits/{slug}`.
@@ -309,6 +312,8 @@ pub async fn show(
         &crate::auth::product_target(&product.slug, &product.incubator),
     );
     let manage_impact = crate::api::indicators::may_manage(layout.principal.as_ref(), product);
+    let composition = model.team_of(product, today);
+    let (team_health, team_gaps) = super::delivery::team_sentences(&composition);
     page(&ProductPage {
         layout,
         manage_impact,
@@ -320,6 +325,8 @@ pub async fn show(
         former_members,
         indicators,
         impact_stale,
+        team_health,
+        team_gaps,
         product,
     })
 }
