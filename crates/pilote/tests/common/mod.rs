@@ -27,7 +27,8 @@ pub enum Backend {
 pub struct TestDb {
     pub url: String,
     pub store: Store,
-    _dir: Option<TempDir>,
+    /// The SQLite file's folder, removed with the last handle.
+    dir: Option<std::sync::Arc<TempDir>>,
     /// The PostgreSQL database created for the test, dropped with its last handle.
     created: Option<std::sync::Arc<CreatedDatabase>>,
 }
@@ -71,7 +72,7 @@ impl TestDb {
                 Some(Self {
                     url,
                     store,
-                    _dir: Some(dir),
+                    dir: Some(std::sync::Arc::new(dir)),
                     created: None,
                 })
             }
@@ -99,7 +100,7 @@ impl TestDb {
                 Some(Self {
                     url,
                     store,
-                    _dir: None,
+                    dir: None,
                     created: Some(std::sync::Arc::new(CreatedDatabase(admin, name))),
                 })
             }
@@ -128,13 +129,13 @@ impl TestDb {
     }
 
     /// Another connection pool to the same database, as a second server would hold
-    /// (the first keeps any temporary folder alive).
+    /// (the database lasts as long as any of its handles).
     pub async fn another_handle(&self) -> Self {
         let store = Store::open(&self.url).await.expect("open again");
         Self {
             url: self.url.clone(),
             store,
-            _dir: None,
+            dir: self.dir.clone(),
             created: self.created.clone(),
         }
     }
