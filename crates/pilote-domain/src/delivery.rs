@@ -1,4 +1,13 @@
-//! The `delivery` context: team composition, releases and delivery cadence, investment committees.
+//! The `delivery` context: team composition, releases and delivery cadence, investment
+//! committees.
 //!
-//! Its types arrive with the issue that builds this capability; the module exists so that
-//! every layer keeps the same map of contexts.
+//! An investment [`Committee`] of an incubator takes [`Decision`]s on its products, each
+//! with the impact [`Evidence`] presented, frozen at the committee's date, and the phase
+//! change it causes; an [`OverdueRule`] says which products wait too long for one.
+
+mod committee;
+
+pub use committee::{
+    Committee, Decision, DecisionKind, DecisionSource, Evidence, EvidenceValue, Overdue,
+    OverdueRule, evidence_at, phases_after,
+};

@@ -177,6 +177,8 @@ pub enum Action {
     /// Declare a product's impact: its indicators and their measurements, and read those
     /// that are not public.
     ManageImpact,
+    /// Hold an investment committee of an incubator and record its decisions.
+    ManageCommittees,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -308,6 +310,12 @@ pub const PERMISSIONS: &[Permission] = &[
             Rule::IncubatorManager,
             Rule::ProductMember,
         ],
+    },
+    Permission {
+        action: Action::ManageCommittees,
+        label: "tenir un comité d'investissement et y enregistrer les décisions sur les produits",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator, Rule::IncubatorManager],
     },
     Permission {
         action: Action::ManageOwnTokens,
@@ -572,6 +580,7 @@ mod tests {
             Action::ReadAuditLog,
             Action::ManageOwnTokens,
             Action::ManageImpact,
+            Action::ManageCommittees,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);
@@ -590,6 +599,12 @@ mod tests {
         assert!(manager.may(Action::DeleteProduct, &product("a", "dinum")));
         assert!(!manager.may(Action::UpdateProduct, &product("a", "justice")));
         assert!(!manager.may(Action::ManageRoles, &Target::default()));
+        let committee = |incubator: &str| Target {
+            incubators: vec![slug(incubator)],
+            ..Target::default()
+        };
+        assert!(manager.may(Action::ManageCommittees, &committee("dinum")));
+        assert!(!manager.may(Action::ManageCommittees, &committee("justice")));
     }
 
     #[test]
