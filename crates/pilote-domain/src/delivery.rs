@@ -9,5 +9,5 @@ mod committee;
 
 pub use committee::{
     Committee, Decision, DecisionKind, DecisionSource, Evidence, EvidenceValue, Overdue,
-    OverdueRule, evidence_at, phases_after,
+    OverdueRule, COMMITTEE_EVENT, evidence_at, imported_decisions, phases_after,
 };

@@ -14,6 +14,8 @@ pub(crate) type Db = sqlx::Postgres;
 pub(crate) mod audit;
 #[path = "repo/batch.rs"]
 mod batch;
+#[path = "repo/delivery.rs"]
+pub(crate) mod delivery;
 #[path = "repo/identity.rs"]
 pub(crate) mod identity;
 #[path = "repo/impact.rs"]

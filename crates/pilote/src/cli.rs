@@ -329,12 +329,12 @@ impl Cli {
 
 fn print_report(report: &ImportReport) {
     println!(
-        "{:<15} {:>6} {:>8} {:>8} {:>9}",
+        "{:<19} {:>6} {:>8} {:>8} {:>9}",
         "entité", "lues", "créées", "modifiées", "inchangées"
     );
     for (entity, counts) in &report.entities {
         println!(
-            "{entity:<15} {:>6} {:>8} {:>8} {:>9}",
+            "{entity:<19} {:>6} {:>8} {:>8} {:>9}",
             counts.read, counts.created, counts.updated, counts.unchanged
         );
     }

@@ -33,6 +33,7 @@ pub fn changes() -> anyhow::Result<PortfolioChanges> {
         products: demo.products,
         members: demo.members,
         fast_budget: Some(fast_budget),
+        imported_decisions: None,
     })
 }
 

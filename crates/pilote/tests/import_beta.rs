@@ -22,7 +22,7 @@ use pilote_import::portfolio::beta;
 use pilote_import::{EntityCounts, Finding, ImportError, ImportOptions, ImportReport};
 
 /// The real network's records, per kind, in the report's order.
-const REAL_COUNTS: [(&str, usize); 6] = [
+const REAL_COUNTS: [(&str, usize); 7] = [
     ("organisations", 145),
     ("incubators", 23),
     ("teams", 36),
@@ -30,6 +30,8 @@ const REAL_COUNTS: [(&str, usize); 6] = [
     ("members", 3484),
     // The products' FAST funding, as budget lines.
     ("budget_fast", 46),
+    // The products' `committee` events, as committee decisions without details.
+    ("committee_decisions", 215),
 ];
 
 /// Who runs the imports of these tests, for the audit log.
@@ -375,7 +377,7 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
     for (entity, n) in REAL_COUNTS {
         assert_eq!(dry.counts(entity), counts(n, n, 0, 0), "dry run: {entity}");
     }
-    assert_eq!(dry.changed(), 4396);
+    assert_eq!(dry.changed(), 4611);
     assert!(dry.rejects.is_empty(), "{:#?}", dry.rejects);
     assert_eq!(snapshot(&db).await, (Portfolio::default(), revision_before));
 
@@ -392,7 +394,7 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
             "first import: {entity}"
         );
     }
-    assert_eq!(first.changed(), 4396);
+    assert_eq!(first.changed(), 4611);
     let (loaded, revision_after_first) = snapshot(&db).await;
     assert!(revision_after_first > revision_before);
     assert_eq!(loaded.organisations.len(), 145);
@@ -417,6 +419,24 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
         Some(PhaseName::Consolidation)
     );
     assert_eq!(a_just.fast.as_ref().map(|fast| fast.promotion), Some(13));
+
+    // The `committee` events became decisions without details, one per product and day.
+    let decisions = db.store.decisions().await.expect("decisions");
+    assert_eq!(decisions.len(), 215);
+    assert!(decisions.iter().all(|d| {
+        d.kind == pilote_domain::delivery::DecisionKind::Unspecified
+            && d.source == pilote_domain::delivery::DecisionSource::Beta
+            && d.committee.is_none()
+            && d.evidence.is_empty()
+    }));
+    let decided: std::collections::BTreeSet<&str> =
+        decisions.iter().map(|d| d.product.as_str()).collect();
+    eprintln!(
+        "real network: {} committee decisions on {} products",
+        decisions.len(),
+        decided.len()
+    );
+    assert_eq!(decided.len(), 101);
 
     // The real content holds one inconsistency: an incubator owned by an organisation that
     // has no file. It is reported, located; no product or member is flagged.

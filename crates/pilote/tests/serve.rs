@@ -137,6 +137,6 @@ fn migrate_applies_pending_migrations_once() {
         assert!(output.status.success());
         String::from_utf8(output.stdout).unwrap()
     };
-    assert_eq!(run().trim(), "4 migration(s) appliquée(s).");
+    assert_eq!(run().trim(), "5 migration(s) appliquée(s).");
     assert_eq!(run().trim(), "0 migration(s) appliquée(s).");
 }

@@ -346,6 +346,47 @@ impl Decision {
     }
 }
 
+/// The name of the beta.gouv.fr content's events that record a committee.
+pub const COMMITTEE_EVENT: &str = "committee";
+
+/// The decisions "without details" that the products' `committee` events record: one per
+/// product and day (comments of the same day joined), with the phase the product was in.
+pub fn imported_decisions(products: &[Product]) -> Vec<Decision> {
+    let mut decisions: Vec<Decision> = Vec::new();
+    for product in products {
+        let mut days: Vec<(NaiveDate, Vec<&str>)> = Vec::new();
+        for event in product.events.iter().filter(|e| e.name == COMMITTEE_EVENT) {
+            let comment = event.comment.as_deref().map(str::trim).unwrap_or_default();
+            match days.iter_mut().find(|(day, _)| *day == event.date) {
+                Some((_, comments)) => comments.push(comment),
+                None => days.push((event.date, vec![comment])),
+            }
+        }
+        days.sort_by_key(|(day, _)| *day);
+        decisions.extend(days.into_iter().map(|(date, comments)| Decision {
+            id: 0,
+            committee: None,
+            product: product.slug.clone(),
+            date,
+            kind: DecisionKind::Unspecified,
+            phase: None,
+            amount_cents: None,
+            comment: comments
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ; "),
+            phase_before: product.phase_on(date).map(|p| p.name),
+            phase_after: None,
+            evidence: Vec::new(),
+            source: DecisionSource::Beta,
+            recorded_by: String::new(),
+            recorded_at: String::new(),
+        }));
+    }
+    decisions
+}
+
 /// A product's phases after a decision moves it to `phase` on `date`: the current phase
 /// ends that day (unless it already ended), and the new one starts then, so that it
 /// becomes the current phase.
@@ -655,6 +696,29 @@ mod tests {
             Ok(vec![PhaseName::Construction, PhaseName::Acceleration])
         );
         assert!(OverdueRule::parse_phases("prototype").is_err());
+    }
+
+    #[test]
+    fn committee_events_become_decisions_without_details() {
+        let mut product = product(&[(PhaseName::Construction, "2023-01-01")]);
+        product.events = serde_json::from_value(serde_json::json!([
+            {"name": "committee", "date": "2024-03-01", "comment": "Poursuite"},
+            {"name": "product_launch", "date": "2024-04-01"},
+            {"name": "committee", "date": "2022-03-01"},
+            {"name": "committee", "date": "2024-03-01", "comment": "Financement"},
+        ]))
+        .unwrap();
+        let decisions = imported_decisions(&[product]);
+        assert_eq!(decisions.len(), 2);
+        assert_eq!(decisions[0].date, day("2022-03-01"));
+        assert_eq!(decisions[0].phase_before, None);
+        assert_eq!(decisions[1].comment, "Poursuite ; Financement");
+        assert_eq!(decisions[1].phase_before, Some(PhaseName::Construction));
+        assert!(
+            decisions
+                .iter()
+                .all(|d| d.kind == DecisionKind::Unspecified && d.source == DecisionSource::Beta)
+        );
     }
 
     #[test]
