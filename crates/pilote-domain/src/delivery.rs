@@ -8,6 +8,6 @@
 mod committee;
 
 pub use committee::{
-    Committee, Decision, DecisionKind, DecisionSource, Evidence, EvidenceValue, Overdue,
-    OverdueRule, COMMITTEE_EVENT, evidence_at, imported_decisions, phases_after,
+    COMMITTEE_EVENT, Committee, Decision, DecisionKind, DecisionSource, Evidence, EvidenceValue,
+    Overdue, OverdueRule, evidence_at, imported_decisions, phases_after,
 };

@@ -109,10 +109,14 @@ pub enum DomainError {
         start: chrono::NaiveDate,
     },
     /// A decision "without details" recorded by hand: only imported committees lack them.
-    #[error("une décision saisie précise son objet : poursuite, passage de phase, arrêt ou financement")]
+    #[error(
+        "une décision saisie précise son objet : poursuite, passage de phase, arrêt ou financement"
+    )]
     DecisionWithoutDetails,
     /// A decision on a product its committee's incubator does not run.
-    #[error("le produit « {product} » n'est pas suivi par l'incubateur du comité (« {incubator} »)")]
+    #[error(
+        "le produit « {product} » n'est pas suivi par l'incubateur du comité (« {incubator} »)"
+    )]
     ProductOutsideIncubator {
         /// The product.
         product: String,

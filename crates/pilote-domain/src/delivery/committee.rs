@@ -304,10 +304,7 @@ impl Decision {
             }
             DecisionKind::Stop => {
                 if current.is_some_and(|c| {
-                    matches!(
-                        c.name,
-                        PhaseName::Abandon | PhaseName::AbandonInvestigation
-                    )
+                    matches!(c.name, PhaseName::Abandon | PhaseName::AbandonInvestigation)
                 }) {
                     return Err(DomainError::AlreadyStopped);
                 }
@@ -337,9 +334,7 @@ impl Decision {
             | DomainError::DecisionToCurrentPhase(_)
             | DomainError::PhaseWithoutMove
             | DomainError::DecisionBeforeCurrentPhase { .. } => "phase",
-            DomainError::FundingWithoutAmount | DomainError::AmountWithoutFunding => {
-                "amount_cents"
-            }
+            DomainError::FundingWithoutAmount | DomainError::AmountWithoutFunding => "amount_cents",
             DomainError::ProductOutsideIncubator { .. } => "product",
             _ => "kind",
         }
@@ -363,25 +358,27 @@ pub fn imported_decisions(products: &[Product]) -> Vec<Decision> {
             }
         }
         days.sort_by_key(|(day, _)| *day);
-        decisions.extend(days.into_iter().map(|(date, comments)| Decision {
-            id: 0,
-            committee: None,
-            product: product.slug.clone(),
-            date,
-            kind: DecisionKind::Unspecified,
-            phase: None,
-            amount_cents: None,
-            comment: comments
-                .into_iter()
-                .filter(|c| !c.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ; "),
-            phase_before: product.phase_on(date).map(|p| p.name),
-            phase_after: None,
-            evidence: Vec::new(),
-            source: DecisionSource::Beta,
-            recorded_by: String::new(),
-            recorded_at: String::new(),
+        decisions.extend(days.into_iter().map(|(date, comments)| {
+            Decision {
+                id: 0,
+                committee: None,
+                product: product.slug.clone(),
+                date,
+                kind: DecisionKind::Unspecified,
+                phase: None,
+                amount_cents: None,
+                comment: comments
+                    .into_iter()
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ; "),
+                phase_before: product.phase_on(date).map(|p| p.name),
+                phase_after: None,
+                evidence: Vec::new(),
+                source: DecisionSource::Beta,
+                recorded_by: String::new(),
+                recorded_at: String::new(),
+            }
         }));
     }
     decisions
@@ -537,7 +534,9 @@ mod tests {
         let product = product(&[(PhaseName::Construction, "2023-01-01")]);
         let mut move_to = decision(DecisionKind::MoveToPhase);
         move_to.phase = Some(PhaseName::Construction);
-        let error = move_to.check(&product, &committee("2024-06-01")).unwrap_err();
+        let error = move_to
+            .check(&product, &committee("2024-06-01"))
+            .unwrap_err();
         assert_eq!(
             error.to_string(),
             "le produit est déjà en phase « Construction » : choisissez une autre phase"

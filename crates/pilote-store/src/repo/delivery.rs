@@ -86,8 +86,7 @@ impl TryFrom<DecisionRow> for Decision {
         Ok(Self {
             id: row.id,
             committee: row.committee_id,
-            product: Slug::parse(&row.product_slug)
-                .map_err(|e| corrupt("decision product", &e))?,
+            product: Slug::parse(&row.product_slug).map_err(|e| corrupt("decision product", &e))?,
             date: row.date,
             kind: DecisionKind::parse(&row.kind).map_err(|e| corrupt("decision kind", &e))?,
             phase: phase(row.phase.as_deref())?,
@@ -221,31 +220,28 @@ pub(crate) enum DecisionFilter<'a> {
 /// Decisions, latest first.
 pub(crate) async fn decisions(pool: &Pool, filter: DecisionFilter<'_>) -> Result<Vec<Decision>> {
     let order = "ORDER BY date DESC, id DESC";
-    let rows = match filter {
-        DecisionFilter::All => {
-            sqlx::query_as::<_, DecisionRow>(&format!(
-                "SELECT {DECISION_COLUMNS} FROM committee_decisions {order}"
-            ))
-            .fetch_all(pool)
-            .await?
-        }
-        DecisionFilter::Product(slug) => {
-            sqlx::query_as::<_, DecisionRow>(&format!(
+    let rows =
+        match filter {
+            DecisionFilter::All => {
+                sqlx::query_as::<_, DecisionRow>(&format!(
+                    "SELECT {DECISION_COLUMNS} FROM committee_decisions {order}"
+                ))
+                .fetch_all(pool)
+                .await?
+            }
+            DecisionFilter::Product(slug) => sqlx::query_as::<_, DecisionRow>(&format!(
                 "SELECT {DECISION_COLUMNS} FROM committee_decisions WHERE product_slug = $1 {order}"
             ))
             .bind(slug.as_str())
             .fetch_all(pool)
-            .await?
-        }
-        DecisionFilter::Committee(id) => {
-            sqlx::query_as::<_, DecisionRow>(&format!(
+            .await?,
+            DecisionFilter::Committee(id) => sqlx::query_as::<_, DecisionRow>(&format!(
                 "SELECT {DECISION_COLUMNS} FROM committee_decisions WHERE committee_id = $1 {order}"
             ))
             .bind(id)
             .fetch_all(pool)
-            .await?
-        }
-    };
+            .await?,
+        };
     rows_into(rows)
 }
 
@@ -290,13 +286,11 @@ pub(crate) async fn record_decision(
     let mut tx = audit::begin(pool).await?;
     let committee_id = decision.committee.ok_or(StoreError::NotFound)?;
     let committee = committee_in(&mut tx, committee_id).await?;
-    let product = super::portfolio::load_products(
-        &mut tx,
-        Some(std::slice::from_ref(&decision.product)),
-    )
-    .await?
-    .pop()
-    .ok_or(StoreError::NotFound)?;
+    let product =
+        super::portfolio::load_products(&mut tx, Some(std::slice::from_ref(&decision.product)))
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)?;
     let mut decision = decision.clone();
     decision.date = committee.date;
     decision.phase_before = product.current_phase().map(|p| p.name);

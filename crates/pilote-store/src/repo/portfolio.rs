@@ -397,7 +397,11 @@ fn children<'a, T, C: 'a>(
         .collect()
 }
 
-pub(crate) async fn save_products(tx: &mut Tx<'_>, products: &[Product], mode: WriteMode) -> Result<()> {
+pub(crate) async fn save_products(
+    tx: &mut Tx<'_>,
+    products: &[Product],
+    mode: WriteMode,
+) -> Result<()> {
     prepare(tx, "products", &slugs(products), mode).await?;
     insert(
         tx,

@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod committees;
+pub mod delivery;
 pub mod impact;
 pub mod incubators;
 pub mod indicators;
@@ -69,6 +71,12 @@ use crate::{ApiError, AppState};
         accounts::revoke::revoke_role,
         audit::history::history,
         impact::summary::summary,
+        committees::list::list_committees,
+        committees::create::create_committee,
+        committees::show::show_committee,
+        committees::decide::record_decision,
+        committees::product_decisions::product_decisions,
+        delivery::overdue::overdue_committees,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -165,6 +173,26 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/audit/{kind}/{id}", get(audit::history::history))
         .route("/api/v1/impact/summary", get(impact::summary::summary))
+        .route(
+            "/api/v1/committees",
+            get(committees::list::list_committees).post(committees::create::create_committee),
+        )
+        .route(
+            "/api/v1/committees/{id}",
+            get(committees::show::show_committee),
+        )
+        .route(
+            "/api/v1/committees/{id}/decisions",
+            post(committees::decide::record_decision),
+        )
+        .route(
+            "/api/v1/products/{slug}/decisions",
+            get(committees::product_decisions::product_decisions),
+        )
+        .route(
+            "/api/v1/delivery/overdue-committees",
+            get(delivery::overdue::overdue_committees),
+        )
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))
 }

@@ -3,6 +3,7 @@
 
 mod assets;
 mod chart;
+mod committees;
 mod download;
 mod forms;
 mod history;
@@ -18,7 +19,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use network::{Format, Listing};
 
 use crate::auth::Visitor;
@@ -46,6 +47,14 @@ pub fn router() -> Router<AppState> {
             get(forms::confirm_delete_product).post(forms::delete_product),
         )
         .route("/produits/{slug}/historique", get(history::product))
+        .route("/comites", get(committees::list))
+        .route(
+            "/comites/nouveau",
+            get(committees::new).post(committees::create),
+        )
+        .route("/comites/en-retard", get(committees::overdue))
+        .route("/comites/{id}", get(committees::show))
+        .route("/comites/{id}/decisions", post(committees::decide))
         .route("/impact", get(impact::portfolio))
         .route("/impact.csv", get(impact::export_csv))
         .route("/impact.json", get(impact::export_json))

@@ -250,6 +250,8 @@ struct ProductPage<'a> {
     indicators: Vec<super::impact::IndicatorView<'a>>,
     /// No measurement for more than six months.
     impact_stale: bool,
+    /// Investment committees' decisions, latest first.
+    decisions: Vec<super::committees::DecisionLine>,
 }
 
 /// `GET /produits/{slug}`.
@@ -297,6 +299,7 @@ pub async fn show(
         })
         .collect();
     let (indicators, impact_stale) = super::impact::product_section(&model, product);
+    let decisions = super::committees::product_section(&state, product).await?;
     page(&ProductPage {
         layout: Layout::new(
             "/produits",
@@ -315,6 +318,7 @@ pub async fn show(
         former_members,
         indicators,
         impact_stale,
+        decisions,
         product,
     })
 }

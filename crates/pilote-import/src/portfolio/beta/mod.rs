@@ -690,7 +690,7 @@ fn plan_decisions(
     let mut incoming = imported_decisions(products);
     let recorded_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     for decision in &mut incoming {
-        decision.recorded_by = "import beta.gouv.fr".to_owned();
+        "import beta.gouv.fr".clone_into(&mut decision.recorded_by);
         decision.recorded_at.clone_from(&recorded_at);
     }
     let key = |d: &Decision| (d.product.clone(), d.date);
