@@ -196,6 +196,7 @@ export async function pagesOf(server) {
         ['compte', '/compte', 200, true],
         ['reauthentification', '/connexion/reauthentification', 200, true],
         ['admin-comptes', '/admin/comptes', 200, true],
+        ['comite-nouveau', '/comites/nouveau', 200, true],
       ]
     : [];
   return [
@@ -203,6 +204,8 @@ export async function pagesOf(server) {
     ['produits', '/produits', 200, false],
     ['produit', `/produits/${s.product}`, 200, false],
     ['impact', '/impact', 200, false],
+    ['comites', '/comites', 200, false],
+    ['comites-en-retard', '/comites/en-retard', 200, false],
     ['incubateurs', '/incubateurs', 200, false],
     ['incubateur', `/incubateurs/${s.incubator}`, 200, false],
     ['organisations', '/organisations', 200, false],
