@@ -828,3 +828,104 @@ async fn the_command_reports_and_exits(db: TestDb) {
     assert!(stdout.contains("--database"), "{stdout}");
 }
 on_both_backends!(command_line, the_command_reports_and_exits);
+
+// ---------------------------------------------------------------------------------------
+// Committee events
+// ---------------------------------------------------------------------------------------
+
+/// Produit A with committee events: two on one day, one on another.
+fn product_with_committees(comment: &str, with_second_day: bool) -> String {
+    let second = if with_second_day {
+        "  - name: committee\n    date: 2023-03-01\n"
+    } else {
+        ""
+    };
+    format!(
+        "---
+title: Produit A
+mission: Aider les juridictions.
+sponsors:
+  - /organisations/igj
+incubator: justice
+phases:
+  - name: investigation
+    start: 2021-02-01
+    end: 2021-05-26
+  - name: construction
+    start: 2021-09-01
+events:
+  - name: committee
+    date: 2022-03-01
+    comment: {comment}
+  - name: committee
+    date: 2022-03-01
+    comment: Financement FAST
+  - name: product_launch
+    date: 2022-04-01
+{second}---
+Le produit A.
+"
+    )
+}
+
+async fn imports_committee_events_as_decisions(db: TestDb) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write_baseline(root);
+    write(
+        root,
+        "_startups/produit-a.md",
+        &product_with_committees("Poursuite", true),
+    );
+
+    let first = beta::import(&db.store, root, WRITE, &actor())
+        .await
+        .expect("import");
+    assert_eq!(first.counts("committee_decisions"), counts(2, 2, 0, 0));
+    let decisions = db.store.decisions().await.expect("decisions");
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(decisions[1].date.to_string(), "2022-03-01");
+    assert_eq!(decisions[1].comment, "Poursuite ; Financement FAST");
+    assert_eq!(decisions[1].phase_before, Some(PhaseName::Construction));
+    assert_eq!(
+        decisions[1].kind,
+        pilote_domain::delivery::DecisionKind::Unspecified
+    );
+
+    // Again: nothing changes, nothing is duplicated.
+    let (_, revision) = snapshot(&db).await;
+    let again = beta::import(&db.store, root, WRITE, &actor())
+        .await
+        .expect("again");
+    assert_eq!(again.counts("committee_decisions"), counts(2, 0, 0, 2));
+    assert_eq!(again.changed(), 0);
+    assert_eq!(snapshot(&db).await.1, revision);
+    assert_eq!(db.store.decisions().await.expect("decisions"), decisions);
+
+    // An edited comment updates its decision; a removed event removes its decision.
+    write(
+        root,
+        "_startups/produit-a.md",
+        &product_with_committees("Poursuite sous conditions", false),
+    );
+    let edited = beta::import(&db.store, root, WRITE, &actor())
+        .await
+        .expect("edited");
+    assert_eq!(edited.counts("committee_decisions"), counts(1, 0, 1, 0));
+    let after = db.store.decisions().await.expect("decisions");
+    assert_eq!(after.len(), 1);
+    assert_eq!(
+        after[0].comment,
+        "Poursuite sous conditions ; Financement FAST"
+    );
+    let history = db
+        .store
+        .audit_history("decision", &decisions[0].id.to_string())
+        .await
+        .expect("history");
+    assert_eq!(
+        history.last().map(|e| e.action),
+        Some(pilote_domain::audit::AuditAction::Delete)
+    );
+}
+on_both_backends!(committee_events, imports_committee_events_as_decisions);
