@@ -10,14 +10,14 @@ use std::fmt::Write as _;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pilote_domain::delivery::{Committee, Decision, DecisionKind, Evidence, OverdueRule};
 use pilote_domain::identity::Action;
 use pilote_domain::portfolio::{PhaseName, Product};
 use pilote_domain::{DomainError, Money, Slug};
 
-use super::{Layout, PageError, page};
+use super::{Layout, PAGE_SIZE, PageError, Pagination, page};
 use crate::api::committees::{committee_at, committee_target, visible};
 use crate::auth::{Visitor, offer};
 use crate::read_model::ReadModel;
@@ -250,6 +250,27 @@ pub(crate) async fn product_section(
         .collect())
 }
 
+/// The page asked for in a list's address (`?page=3`), from 1; anything else is page 1.
+fn page_number(query: Option<&str>) -> usize {
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "page")
+        .and_then(|(_, value)| value.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// One page of `items` (the last one when `number` is beyond it) and its pagination.
+fn one_page<T>(items: Vec<T>, number: usize, path: &str) -> (Vec<T>, Pagination) {
+    let last = items.len().div_ceil(PAGE_SIZE).max(1);
+    let number = number.min(last);
+    let shown = items
+        .into_iter()
+        .skip((number - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
+    (shown, Pagination::new(path, "", number, last * PAGE_SIZE))
+}
+
 fn incubator_title(model: &ReadModel, slug: &Slug) -> String {
     model
         .incubator(slug)
@@ -272,10 +293,14 @@ struct CommitteesPage {
     layout: Layout,
     committees: Vec<CommitteeRow>,
     overdue: usize,
+    pagination: Pagination,
 }
 
 /// `GET /comites`.
-pub async fn list(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, PageError> {
     let model = state.model();
     let committees = state
         .store()
@@ -290,6 +315,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Html<String>, PageErr
             members: c.members.len(),
         })
         .collect();
+    let (committees, pagination) = one_page(committees, page_number(query.as_deref()), "/comites");
     let last = state
         .store()
         .last_committees()
@@ -307,6 +333,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Html<String>, PageErr
             .creation(Action::ManageCommittees),
         committees,
         overdue,
+        pagination,
     })
 }
 
@@ -329,6 +356,8 @@ struct OverduePage {
     layout: Layout,
     rule: String,
     rows: Vec<OverdueRow>,
+    total: usize,
+    pagination: Pagination,
 }
 
 fn rule_text(rule: &OverdueRule) -> String {
@@ -341,7 +370,10 @@ fn rule_text(rule: &OverdueRule) -> String {
 }
 
 /// `GET /comites/en-retard`.
-pub async fn overdue(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn overdue(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, PageError> {
     let model = state.model();
     let rule = &state.config().committee_rule;
     let last = state
@@ -349,7 +381,7 @@ pub async fn overdue(State(state): State<AppState>) -> Result<Html<String>, Page
         .last_committees()
         .await
         .map_err(ApiError::from)?;
-    let rows = crate::api::delivery::overdue::overdue_products(
+    let rows: Vec<OverdueRow> = crate::api::delivery::overdue::overdue_products(
         &model,
         rule,
         &last,
@@ -368,6 +400,8 @@ pub async fn overdue(State(state): State<AppState>) -> Result<Html<String>, Page
         days: overdue.days_overdue,
     })
     .collect();
+    let total = rows.len();
+    let (rows, pagination) = one_page(rows, page_number(query.as_deref()), "/comites/en-retard");
     page(&OverduePage {
         layout: Layout::new(
             "",
@@ -375,6 +409,8 @@ pub async fn overdue(State(state): State<AppState>) -> Result<Html<String>, Page
         ),
         rule: rule_text(rule),
         rows,
+        total,
+        pagination,
     })
 }
 
