@@ -223,6 +223,7 @@ export async function pagesOf(server) {
         ['reauthentification', '/connexion/reauthentification', 200, true],
         ['admin-comptes', '/admin/comptes', 200, true],
         ['admin-composition', '/admin/composition-recommandee', 200, true],
+        ['comite-nouveau', '/comites/nouveau', 200, true],
       ]
     : [];
   return [
@@ -231,6 +232,8 @@ export async function pagesOf(server) {
     ['produit', `/produits/${s.product}`, 200, false],
     ['impact', '/impact', 200, false],
     ['equipes-produits', '/equipes-produits', 200, false],
+    ['comites', '/comites', 200, false],
+    ['comites-en-retard', '/comites/en-retard', 200, false],
     ['incubateurs', '/incubateurs', 200, false],
     ['incubateur', `/incubateurs/${s.incubator}`, 200, false],
     ['organisations', '/organisations', 200, false],

@@ -1,12 +1,20 @@
 //! The `delivery` context: team composition against the recommended disciplines, releases
-//! and delivery cadence (and, to come, investment committees and support requests).
+//! and delivery cadence, investment committees (and, to come, support requests).
 //!
 //! A product delivers in small, frequent [`Release`]s; its [`cadence`] is the median number
-//! of days between them over the last six months.
+//! of days between them over the last six months. An investment [`Committee`] of an
+//! incubator takes [`Decision`]s on its products, each with the impact [`Evidence`]
+//! presented, frozen at the committee's date, and the phase change it causes; an
+//! [`OverdueRule`] says which products wait too long for one.
 
+mod committee;
 mod composition;
 mod release;
 
+pub use committee::{
+    COMMITTEE_EVENT, Committee, Decision, DecisionKind, DecisionSource, Evidence, EvidenceValue,
+    Overdue, OverdueRule, evidence_at, imported_decisions, phases_after,
+};
 pub use composition::{
     Discipline, DisciplineCount, MissingDiscipline, PhaseRecommendation, RecommendedComposition,
     TeamComposition, TeamHealth, compose, discipline_of,

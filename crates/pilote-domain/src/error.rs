@@ -91,6 +91,53 @@ pub enum DomainError {
     /// An address that should lead to a web page.
     #[error("« {0} » doit être une adresse http:// ou https://")]
     NotAWebAddress(String),
+    /// A committee decision kind outside the list.
+    #[error("décision inconnue « {0} »")]
+    UnknownDecisionKind(String),
+    /// A committee held without anyone on it.
+    #[error("indiquez au moins un membre du comité")]
+    CommitteeWithoutMembers,
+    /// A decision to move to a phase that names none.
+    #[error("une décision de passage de phase doit indiquer la nouvelle phase")]
+    DecisionWithoutPhase,
+    /// A decision to move a product to the phase it is already in.
+    #[error("le produit est déjà en phase « {0} » : choisissez une autre phase")]
+    DecisionToCurrentPhase(&'static str),
+    /// A phase given with a decision that does not change it.
+    #[error("seule une décision de passage de phase indique une phase")]
+    PhaseWithoutMove,
+    /// Funding granted without a positive amount.
+    #[error("un financement accordé doit indiquer un montant positif, en centimes")]
+    FundingWithoutAmount,
+    /// An amount given with a decision that grants no funding.
+    #[error("seul un financement accordé indique un montant")]
+    AmountWithoutFunding,
+    /// A stop decision on a product already stopped.
+    #[error("le produit est déjà arrêté")]
+    AlreadyStopped,
+    /// A decision dated before the start of the product's current phase.
+    #[error("la décision ({date}) précède le début de la phase en cours ({start})")]
+    DecisionBeforeCurrentPhase {
+        /// The committee's date.
+        date: chrono::NaiveDate,
+        /// The current phase's start.
+        start: chrono::NaiveDate,
+    },
+    /// A decision "without details" recorded by hand: only imported committees lack them.
+    #[error(
+        "une décision saisie précise son objet : poursuite, passage de phase, arrêt ou financement"
+    )]
+    DecisionWithoutDetails,
+    /// A decision on a product its committee's incubator does not run.
+    #[error(
+        "le produit « {product} » n'est pas suivi par l'incubateur du comité (« {incubator} »)"
+    )]
+    ProductOutsideIncubator {
+        /// The product.
+        product: String,
+        /// The committee's incubator.
+        incubator: String,
+    },
 }
 
 /// The field and message of a deserialisation error at `path`.

@@ -179,6 +179,8 @@ pub enum Action {
     ManageImpact,
     /// Set the team composition recommended for each phase.
     ConfigureTeamComposition,
+    /// Hold an investment committee of an incubator and record its decisions.
+    ManageCommittees,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -316,6 +318,12 @@ pub const PERMISSIONS: &[Permission] = &[
         label: "configurer la composition d'équipe recommandée par phase",
         scope: Scope::Admin,
         rules: &[Rule::Administrator],
+    },
+    Permission {
+        action: Action::ManageCommittees,
+        label: "tenir un comité d'investissement et y enregistrer les décisions sur les produits",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator, Rule::IncubatorManager],
     },
     Permission {
         action: Action::ManageOwnTokens,
@@ -581,6 +589,7 @@ mod tests {
             Action::ManageOwnTokens,
             Action::ManageImpact,
             Action::ConfigureTeamComposition,
+            Action::ManageCommittees,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);
@@ -599,6 +608,12 @@ mod tests {
         assert!(manager.may(Action::DeleteProduct, &product("a", "dinum")));
         assert!(!manager.may(Action::UpdateProduct, &product("a", "justice")));
         assert!(!manager.may(Action::ManageRoles, &Target::default()));
+        let committee = |incubator: &str| Target {
+            incubators: vec![slug(incubator)],
+            ..Target::default()
+        };
+        assert!(manager.may(Action::ManageCommittees, &committee("dinum")));
+        assert!(!manager.may(Action::ManageCommittees, &committee("justice")));
     }
 
     #[test]

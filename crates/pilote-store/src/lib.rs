@@ -64,6 +64,7 @@ macro_rules! dispatch {
 mod audit;
 pub use audit::{AuditPage, AuditVerification, Erasure};
 
+mod committee;
 mod delivery;
 mod identity;
 mod impact;
@@ -86,6 +87,9 @@ pub struct PortfolioChanges {
     pub members: Vec<Member>,
     /// When set, the FAST budget lines become exactly these.
     pub fast_budget: Option<Vec<pilote_domain::impact::BudgetLine>>,
+    /// When set, the imported committee decisions (one per product and day) become
+    /// exactly these.
+    pub imported_decisions: Option<Vec<pilote_domain::delivery::Decision>>,
 }
 
 impl PortfolioChanges {
@@ -97,6 +101,7 @@ impl PortfolioChanges {
             && self.products.is_empty()
             && self.members.is_empty()
             && self.fast_budget.is_none()
+            && self.imported_decisions.is_none()
     }
 }
 

@@ -14,6 +14,8 @@ pub(crate) type Db = sqlx::Sqlite;
 pub(crate) mod audit;
 #[path = "repo/batch.rs"]
 mod batch;
+#[path = "repo/committee.rs"]
+pub(crate) mod committee;
 #[path = "repo/delivery.rs"]
 pub(crate) mod delivery;
 #[path = "repo/identity.rs"]

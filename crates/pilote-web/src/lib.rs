@@ -39,6 +39,9 @@ pub struct Config {
     pub oidc: Option<OidcSettings>,
     /// Offer the demo accounts at sign-in (`serve --demo`, never in production).
     pub demo_sign_in: bool,
+    /// Which products are overdue for an investment committee (by default, more than six
+    /// months in construction without one).
+    pub committee_rule: pilote_domain::delivery::OverdueRule,
 }
 
 impl Default for Config {
@@ -47,6 +50,7 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".to_owned(),
             oidc: None,
             demo_sign_in: false,
+            committee_rule: pilote_domain::delivery::OverdueRule::default(),
         }
     }
 }

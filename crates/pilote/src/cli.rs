@@ -72,6 +72,17 @@ enum Command {
         /// `production` refuses demo sign-in.
         #[arg(long, env = "PILOTE_ENV", default_value = "development")]
         environment: String,
+        /// Months a product may stay in a watched phase without an investment committee
+        /// before it is listed as overdue.
+        #[arg(long, env = "PILOTE_COMMITTEE_OVERDUE_MONTHS", default_value_t = 6)]
+        committee_overdue_months: u32,
+        /// The phases watched for overdue committees, comma-separated.
+        #[arg(
+            long,
+            env = "PILOTE_COMMITTEE_OVERDUE_PHASES",
+            default_value = "construction"
+        )]
+        committee_overdue_phases: String,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -249,6 +260,8 @@ impl Cli {
                 public_url,
                 oidc,
                 environment,
+                committee_overdue_months,
+                committee_overdue_phases,
             } => {
                 if demo && environment == "production" {
                     anyhow::bail!(
@@ -259,6 +272,13 @@ impl Cli {
                     public_url: public_url.unwrap_or_else(|| format!("http://{addr}")),
                     oidc: oidc.settings()?,
                     demo_sign_in: demo,
+                    committee_rule: pilote_domain::delivery::OverdueRule {
+                        months: committee_overdue_months,
+                        phases: pilote_domain::delivery::OverdueRule::parse_phases(
+                            &committee_overdue_phases,
+                        )
+                        .context("--committee-overdue-phases")?,
+                    },
                 };
                 let store = database.open().await?;
                 if demo {
@@ -412,12 +432,12 @@ impl Cli {
 
 fn print_report(report: &ImportReport) {
     println!(
-        "{:<15} {:>6} {:>8} {:>8} {:>9}",
+        "{:<19} {:>6} {:>8} {:>8} {:>9}",
         "entité", "lues", "créées", "modifiées", "inchangées"
     );
     for (entity, counts) in &report.entities {
         println!(
-            "{entity:<15} {:>6} {:>8} {:>8} {:>9}",
+            "{entity:<19} {:>6} {:>8} {:>8} {:>9}",
             counts.read, counts.created, counts.updated, counts.unchanged
         );
     }

@@ -26,7 +26,9 @@ pub fn changes() -> anyhow::Result<PortfolioChanges> {
         .iter()
         .filter_map(pilote_domain::impact::fast_budget_line)
         .collect();
+    let imported_decisions = Some(pilote_domain::delivery::imported_decisions(&demo.products));
     Ok(PortfolioChanges {
+        imported_decisions,
         organisations: demo.organisations,
         incubators: demo.incubators,
         teams: demo.teams,
@@ -85,6 +87,64 @@ pub async fn fill_if_empty(store: &Store) -> anyhow::Result<()> {
             .collect();
         store.replace_budget_lines(source, &lines, &actor).await?;
     }
+    demo_committee(store, &actor).await?;
     tracing::info!("demo portfolio loaded");
+    Ok(())
+}
+
+/// A committee of the demo incubator that decided to go on with eau-claire, on the evidence
+/// of its indicators at the time.
+async fn demo_committee(store: &Store, actor: &Actor) -> anyhow::Result<()> {
+    use pilote_domain::delivery::{Committee, Decision, DecisionKind, DecisionSource, evidence_at};
+
+    let at = "2025-07-01T09:00:00.000000Z";
+    let committee = Committee {
+        id: 0,
+        date: chrono::NaiveDate::from_ymd_opt(2025, 6, 16).context("demo date")?,
+        incubator: pilote_domain::Slug::parse("fabrique-demo")?,
+        members: vec![
+            "Marc Michel, responsable de la Fabrique".to_owned(),
+            "Julie Simon, équipe de pilotage".to_owned(),
+            "Élise Fontaine, direction des solidarités".to_owned(),
+        ],
+        comment: "Revue semestrielle des produits de la Fabrique.".to_owned(),
+    };
+    let committee = store.create_committee(&committee, actor, at).await?;
+    let product = pilote_domain::Slug::parse("eau-claire")?;
+    let impact = store.load_impact().await?;
+    let measured: Vec<(&Indicator, Vec<Measurement>)> = impact
+        .indicators
+        .iter()
+        .filter(|indicator| indicator.product == product)
+        .map(|indicator| {
+            let measurements = impact
+                .measurements
+                .iter()
+                .filter(|m| m.indicator == indicator.id)
+                .cloned()
+                .collect();
+            (indicator, measurements)
+        })
+        .collect();
+    let decision = Decision {
+        id: 0,
+        committee: Some(committee.id),
+        product,
+        date: committee.date,
+        kind: DecisionKind::Continue,
+        phase: None,
+        amount_cents: None,
+        comment: "Impact mesuré et en progrès : poursuite.".to_owned(),
+        phase_before: None,
+        phase_after: None,
+        evidence: evidence_at(
+            measured.iter().map(|(i, m)| (*i, m.as_slice())),
+            committee.date,
+        ),
+        source: DecisionSource::Committee,
+        recorded_by: actor.to_string(),
+        recorded_at: at.to_owned(),
+    };
+    store.record_decision(&decision, actor).await?;
     Ok(())
 }

@@ -186,6 +186,21 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
         .await
         .unwrap();
     ids.push(("release", release.id));
+    // A committee of fabrique-demo, for the endpoints that record its decisions.
+    let committee = db
+        .store
+        .create_committee(
+            &serde_json::from_value(json!({
+                "date": "2025-03-01", "incubator": "fabrique-demo",
+                "members": ["Marc Michel, responsable de l'incubateur"]
+            }))
+            .unwrap(),
+            &Actor::system("test"),
+            "2025-03-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
+    ids.push(("committee", committee.id));
     (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
 }
 
@@ -243,6 +258,13 @@ struct Endpoint {
     /// The action checked, or `None` for sign-in and sign-out, open to all.
     action: Option<Action>,
     target: Target,
+}
+
+fn committee_target(incubator: &str) -> Target {
+    Target {
+        incubators: vec![slug(incubator)],
+        ..Target::default()
+    }
 }
 
 fn api_endpoints() -> Vec<Endpoint> {
@@ -363,6 +385,18 @@ fn api_endpoints() -> Vec<Endpoint> {
         ),
         e(
             Method::POST,
+            "/api/v1/committees",
+            Action::ManageCommittees,
+            committee_target("fabrique-demo"),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/committees/{id}/decisions",
+            Action::ManageCommittees,
+            committee_target("fabrique-demo"),
+        ),
+        e(
+            Method::POST,
             "/api/v1/accounts/{id}/roles",
             Action::ManageRoles,
             Target::default(),
@@ -454,6 +488,16 @@ fn form_endpoints() -> Vec<Endpoint> {
             "/membres/{slug}/supprimer",
             Some(Action::DeleteMember),
             member_target("camille.martin", "fabrique-demo"),
+        ),
+        e(
+            "/comites/nouveau",
+            Some(Action::ManageCommittees),
+            committee_target("fabrique-demo"),
+        ),
+        e(
+            "/comites/{id}/decisions",
+            Some(Action::ManageCommittees),
+            committee_target("fabrique-demo"),
         ),
         e(
             "/admin/comptes/{id}/roles",
@@ -600,6 +644,17 @@ async fn api_request(
                 Some(organisation),
             )
         }
+        ("POST", "/api/v1/committees") => (
+            "/api/v1/committees".into(),
+            Some(json!({
+                "date": "2025-06-01", "incubator": "fabrique-demo",
+                "members": ["Julie Simon, DINUM"]
+            })),
+        ),
+        ("POST", "/api/v1/committees/{id}/decisions") => (
+            format!("/api/v1/committees/{}/decisions", id("committee")),
+            Some(json!({"product": "eau-claire", "kind": "continue"})),
+        ),
         ("POST", "/api/v1/accounts/{id}/roles") => (
             format!("/api/v1/accounts/{}/roles", id("agent")),
             Some(json!({"role": "organisation_editor", "scope": "region-exemple"})),
@@ -703,6 +758,18 @@ fn form_request(
         "/membres/nouveau" => (endpoint.template.into(), fields(&member)),
         "/membres/{slug}/modifier" => ("/membres/camille.martin/modifier".into(), fields(&member)),
         "/membres/{slug}/supprimer" => ("/membres/camille.martin/supprimer".into(), vec![]),
+        "/comites/nouveau" => (
+            endpoint.template.into(),
+            fields(&[
+                ("date", "2025-06-01"),
+                ("incubator", "fabrique-demo"),
+                ("members", "Julie Simon, DINUM"),
+            ]),
+        ),
+        "/comites/{id}/decisions" => (
+            format!("/comites/{}/decisions", id("committee")),
+            fields(&[("product", "eau-claire"), ("kind", "continue")]),
+        ),
         "/admin/comptes/{id}/roles" => (
             format!("/admin/comptes/{}/roles", id("agent")),
             fields(&[("role", "organisation_editor"), ("scope", "region-exemple")]),
@@ -857,6 +924,10 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
         "/connexion",
         "/connexion/reauthentification",
         "/produits/eau-claire/historique",
+        "/comites",
+        "/comites/nouveau",
+        // The committee of `fresh`, the first of its database.
+        "/comites/1",
     ];
     let mut actions = BTreeSet::new();
     for page in pages

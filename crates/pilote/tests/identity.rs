@@ -76,6 +76,7 @@ async fn sign_in_setup(db: TestDb, clock_skew: i64) -> Option<SignIn> {
             client_secret: provider.config.client_secret.clone(),
         }),
         demo_sign_in: false,
+        ..pilote_web::Config::default()
     };
     let app = TestApp::serve(listener, db, config).await;
     Some(SignIn {

@@ -22,7 +22,7 @@ use pilote_import::portfolio::beta;
 use pilote_import::{EntityCounts, Finding, ImportError, ImportOptions, ImportReport};
 
 /// The real network's records, per kind, in the report's order.
-const REAL_COUNTS: [(&str, usize); 6] = [
+const REAL_COUNTS: [(&str, usize); 7] = [
     ("organisations", 145),
     ("incubators", 23),
     ("teams", 36),
@@ -30,6 +30,8 @@ const REAL_COUNTS: [(&str, usize); 6] = [
     ("members", 3484),
     // The products' FAST funding, as budget lines.
     ("budget_fast", 46),
+    // The products' `committee` events, as committee decisions without details.
+    ("committee_decisions", 215),
 ];
 
 /// Who runs the imports of these tests, for the audit log.
@@ -375,7 +377,7 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
     for (entity, n) in REAL_COUNTS {
         assert_eq!(dry.counts(entity), counts(n, n, 0, 0), "dry run: {entity}");
     }
-    assert_eq!(dry.changed(), 4396);
+    assert_eq!(dry.changed(), 4611);
     assert!(dry.rejects.is_empty(), "{:#?}", dry.rejects);
     assert_eq!(snapshot(&db).await, (Portfolio::default(), revision_before));
 
@@ -392,7 +394,7 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
             "first import: {entity}"
         );
     }
-    assert_eq!(first.changed(), 4396);
+    assert_eq!(first.changed(), 4611);
     let (loaded, revision_after_first) = snapshot(&db).await;
     assert!(revision_after_first > revision_before);
     assert_eq!(loaded.organisations.len(), 145);
@@ -417,6 +419,24 @@ async fn imports_the_real_network_idempotently(db: TestDb) {
         Some(PhaseName::Consolidation)
     );
     assert_eq!(a_just.fast.as_ref().map(|fast| fast.promotion), Some(13));
+
+    // The `committee` events became decisions without details, one per product and day.
+    let decisions = db.store.decisions().await.expect("decisions");
+    assert_eq!(decisions.len(), 215);
+    assert!(decisions.iter().all(|d| {
+        d.kind == pilote_domain::delivery::DecisionKind::Unspecified
+            && d.source == pilote_domain::delivery::DecisionSource::Beta
+            && d.committee.is_none()
+            && d.evidence.is_empty()
+    }));
+    let decided: std::collections::BTreeSet<&str> =
+        decisions.iter().map(|d| d.product.as_str()).collect();
+    eprintln!(
+        "real network: {} committee decisions on {} products",
+        decisions.len(),
+        decided.len()
+    );
+    assert_eq!(decided.len(), 101);
 
     // The real content holds one inconsistency: an incubator owned by an organisation that
     // has no file. It is reported, located; no product or member is flagged.
@@ -808,3 +828,104 @@ async fn the_command_reports_and_exits(db: TestDb) {
     assert!(stdout.contains("--database"), "{stdout}");
 }
 on_both_backends!(command_line, the_command_reports_and_exits);
+
+// ---------------------------------------------------------------------------------------
+// Committee events
+// ---------------------------------------------------------------------------------------
+
+/// Produit A with committee events: two on one day, one on another.
+fn product_with_committees(comment: &str, with_second_day: bool) -> String {
+    let second = if with_second_day {
+        "  - name: committee\n    date: 2023-03-01\n"
+    } else {
+        ""
+    };
+    format!(
+        "---
+title: Produit A
+mission: Aider les juridictions.
+sponsors:
+  - /organisations/igj
+incubator: justice
+phases:
+  - name: investigation
+    start: 2021-02-01
+    end: 2021-05-26
+  - name: construction
+    start: 2021-09-01
+events:
+  - name: committee
+    date: 2022-03-01
+    comment: {comment}
+  - name: committee
+    date: 2022-03-01
+    comment: Financement FAST
+  - name: product_launch
+    date: 2022-04-01
+{second}---
+Le produit A.
+"
+    )
+}
+
+async fn imports_committee_events_as_decisions(db: TestDb) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write_baseline(root);
+    write(
+        root,
+        "_startups/produit-a.md",
+        &product_with_committees("Poursuite", true),
+    );
+
+    let first = beta::import(&db.store, root, WRITE, &actor())
+        .await
+        .expect("import");
+    assert_eq!(first.counts("committee_decisions"), counts(2, 2, 0, 0));
+    let decisions = db.store.decisions().await.expect("decisions");
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(decisions[1].date.to_string(), "2022-03-01");
+    assert_eq!(decisions[1].comment, "Poursuite ; Financement FAST");
+    assert_eq!(decisions[1].phase_before, Some(PhaseName::Construction));
+    assert_eq!(
+        decisions[1].kind,
+        pilote_domain::delivery::DecisionKind::Unspecified
+    );
+
+    // Again: nothing changes, nothing is duplicated.
+    let (_, revision) = snapshot(&db).await;
+    let again = beta::import(&db.store, root, WRITE, &actor())
+        .await
+        .expect("again");
+    assert_eq!(again.counts("committee_decisions"), counts(2, 0, 0, 2));
+    assert_eq!(again.changed(), 0);
+    assert_eq!(snapshot(&db).await.1, revision);
+    assert_eq!(db.store.decisions().await.expect("decisions"), decisions);
+
+    // An edited comment updates its decision; a removed event removes its decision.
+    write(
+        root,
+        "_startups/produit-a.md",
+        &product_with_committees("Poursuite sous conditions", false),
+    );
+    let edited = beta::import(&db.store, root, WRITE, &actor())
+        .await
+        .expect("edited");
+    assert_eq!(edited.counts("committee_decisions"), counts(1, 0, 1, 0));
+    let after = db.store.decisions().await.expect("decisions");
+    assert_eq!(after.len(), 1);
+    assert_eq!(
+        after[0].comment,
+        "Poursuite sous conditions ; Financement FAST"
+    );
+    let history = db
+        .store
+        .audit_history("decision", &decisions[0].id.to_string())
+        .await
+        .expect("history");
+    assert_eq!(
+        history.last().map(|e| e.action),
+        Some(pilote_domain::audit::AuditAction::Delete)
+    );
+}
+on_both_backends!(committee_events, imports_committee_events_as_decisions);

@@ -109,6 +109,11 @@ fn change_of<T: Record>(before: Option<&T>, after: Option<&T>) -> Result<Option<
     }))
 }
 
+/// The log's entry for a product going from `before` to `after`.
+pub(crate) fn product_change(before: &Product, after: &Product) -> Result<Option<Change>> {
+    change_of(Some(before), Some(after))
+}
+
 fn record_slug<T: Record>(record: Option<&T>) -> String {
     record.map(|r| r.slug().to_string()).unwrap_or_default()
 }
@@ -159,6 +164,9 @@ pub(crate) async fn apply(pool: &Pool, changes: &PortfolioChanges, actor: &Actor
         )
         .await?;
         log.extend(budget);
+    }
+    if let Some(decisions) = &changes.imported_decisions {
+        log.extend(super::committee::replace_imported_in(&mut tx, decisions).await?);
     }
     audit::append(&mut tx, actor, &log).await?;
     bump_revision(&mut tx).await?;
@@ -389,7 +397,11 @@ fn children<'a, T, C: 'a>(
         .collect()
 }
 
-async fn save_products(tx: &mut Tx<'_>, products: &[Product], mode: WriteMode) -> Result<()> {
+pub(crate) async fn save_products(
+    tx: &mut Tx<'_>,
+    products: &[Product],
+    mode: WriteMode,
+) -> Result<()> {
     prepare(tx, "products", &slugs(products), mode).await?;
     insert(
         tx,
@@ -634,7 +646,7 @@ fn group<R>(rows: Vec<R>, parent: impl Fn(&R) -> &str) -> HashMap<String, Vec<R>
 }
 
 /// Loads every product, or those of `slugs`, sorted by slug.
-async fn load_products(conn: &mut Conn, slugs: Option<&[Slug]>) -> Result<Vec<Product>> {
+pub(crate) async fn load_products(conn: &mut Conn, slugs: Option<&[Slug]>) -> Result<Vec<Product>> {
     let rows = fetch::<ProductRow, _>(
         conn,
         "SELECT * FROM products",

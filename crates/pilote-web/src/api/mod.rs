@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod budget;
+pub mod committees;
 pub mod delivery;
 pub mod impact;
 pub mod incubators;
@@ -82,6 +83,12 @@ use crate::{ApiError, AppState};
         delivery::composition::portfolio,
         delivery::recommended_show::show_recommended,
         delivery::recommended_replace::replace_recommended,
+        committees::list::list_committees,
+        committees::create::create_committee,
+        committees::show::show_committee,
+        committees::decide::record_decision,
+        committees::product_decisions::product_decisions,
+        delivery::overdue::overdue_committees,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -206,6 +213,26 @@ pub fn router() -> Router<AppState> {
             "/api/v1/delivery/recommended-composition",
             get(delivery::recommended_show::show_recommended)
                 .put(delivery::recommended_replace::replace_recommended),
+        )
+        .route(
+            "/api/v1/committees",
+            get(committees::list::list_committees).post(committees::create::create_committee),
+        )
+        .route(
+            "/api/v1/committees/{id}",
+            get(committees::show::show_committee),
+        )
+        .route(
+            "/api/v1/committees/{id}/decisions",
+            post(committees::decide::record_decision),
+        )
+        .route(
+            "/api/v1/products/{slug}/decisions",
+            get(committees::product_decisions::product_decisions),
+        )
+        .route(
+            "/api/v1/delivery/overdue-committees",
+            get(delivery::overdue::overdue_committees),
         )
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))

@@ -50,7 +50,7 @@ impl ImpactPage {
 }
 
 /// How a unit follows a number in a sentence.
-fn unit_symbol(unit: Unit) -> &'static str {
+pub(crate) fn unit_symbol(unit: Unit) -> &'static str {
     match unit {
         Unit::Eur => "€",
         Unit::Count => "",

@@ -3,6 +3,7 @@
 
 mod assets;
 mod chart;
+mod committees;
 pub(crate) mod delivery;
 mod download;
 mod forms;
@@ -19,7 +20,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use network::{Format, Listing};
 
 use crate::auth::Visitor;
@@ -80,6 +81,14 @@ pub fn router() -> Router<AppState> {
             "/admin/composition-recommandee",
             get(delivery::recommended_form).post(delivery::recommended_submit),
         )
+        .route("/comites", get(committees::list))
+        .route(
+            "/comites/nouveau",
+            get(committees::new).post(committees::create),
+        )
+        .route("/comites/en-retard", get(committees::overdue))
+        .route("/comites/{id}", get(committees::show))
+        .route("/comites/{id}/decisions", post(committees::decide))
         .route("/impact", get(impact::portfolio))
         .route("/impact.csv", get(impact::export_csv))
         .route("/impact.json", get(impact::export_json))

@@ -121,6 +121,7 @@ impl TestDb {
             products: serde_json::from_value(part("products")).expect("products"),
             members: serde_json::from_value(part("members")).expect("members"),
             fast_budget: None,
+            imported_decisions: None,
         };
         self.store
             .apply(&changes, &pilote_domain::audit::Actor::system("démo"))

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use pilote_domain::audit::Actor;
+use pilote_domain::delivery::{Decision, DecisionSource, imported_decisions};
 use pilote_domain::impact::{BudgetLine, BudgetSource, fast_budget_line};
 use pilote_domain::portfolio::{
     DataQualityWarning, Domaine, Event, Fast, Incubator, Member, Mission, MissionStatus,
@@ -48,7 +49,13 @@ pub async fn import(
     }
     let current = store.load_portfolio().await?;
     let fast = store.load_impact().await?.budget_lines;
-    let (changes, entities) = plan(&current, &fast, content.portfolio);
+    let decisions: Vec<Decision> = store
+        .decisions()
+        .await?
+        .into_iter()
+        .filter(|d| d.source == DecisionSource::Beta)
+        .collect();
+    let (changes, entities) = plan(&current, &fast, &decisions, content.portfolio);
     if !options.dry_run && !changes.is_empty() {
         store.apply(&changes, actor).await?;
     }
@@ -590,6 +597,7 @@ fn source_field(folder: &str, field: &str) -> String {
 fn plan(
     current: &Portfolio,
     current_budget: &[BudgetLine],
+    current_decisions: &[Decision],
     mut incoming: Portfolio,
 ) -> (PortfolioChanges, Vec<(&'static str, EntityCounts)>) {
     keep_personal_fields(&current.members, &mut incoming.members);
@@ -618,6 +626,8 @@ fn plan(
     if !changed_lines.is_empty() || dropped {
         changes.fast_budget = Some(fast_lines);
     }
+    let (decisions, decision_counts) = plan_decisions(current_decisions, &incoming.products);
+    changes.imported_decisions = decisions;
     let entities = vec![
         (
             "organisations",
@@ -665,8 +675,41 @@ fn plan(
             ),
         ),
         ("budget_fast", fast_counts),
+        ("committee_decisions", decision_counts),
     ];
     (changes, entities)
+}
+
+/// The products' `committee` events as decisions without details, compared with those
+/// imported before (by product, day and comment): the decisions to make exactly so when
+/// anything differs, and counts.
+fn plan_decisions(
+    current: &[Decision],
+    products: &[Product],
+) -> (Option<Vec<Decision>>, EntityCounts) {
+    let mut incoming = imported_decisions(products);
+    let recorded_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for decision in &mut incoming {
+        "import beta.gouv.fr".clone_into(&mut decision.recorded_by);
+        decision.recorded_at.clone_from(&recorded_at);
+    }
+    let key = |d: &Decision| (d.product.clone(), d.date);
+    let mut counts = EntityCounts {
+        read: incoming.len(),
+        ..EntityCounts::default()
+    };
+    for decision in &incoming {
+        match current.iter().find(|old| key(old) == key(decision)) {
+            Some(old) if old.comment == decision.comment => counts.unchanged += 1,
+            Some(_) => counts.updated += 1,
+            None => counts.created += 1,
+        }
+    }
+    let dropped = current
+        .iter()
+        .any(|old| !incoming.iter().any(|new| key(new) == key(old)));
+    let write = (counts.changed() > 0 || dropped).then_some(incoming);
+    (write, counts)
 }
 
 /// The source never holds members' personal fields: keep those set in Pilote.

@@ -15,7 +15,7 @@ use crate::{ApiError, AppState};
     path = "/api/v1/audit/{kind}/{id}",
     tag = "audit",
     params(
-        ("kind" = String, Path, description = "Sorte d'enregistrement : product, member, incubator, organisation, team, account, api_token"),
+        ("kind" = String, Path, description = "Sorte d'enregistrement : product, member, incubator, organisation, team, account, api_token, committee, decision"),
         ("id" = String, Path, description = "Identifiant de l'enregistrement"),
     ),
     security(("jeton" = ["admin"])),

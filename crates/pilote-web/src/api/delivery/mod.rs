@@ -1,7 +1,9 @@
 //! The `delivery` context's API: a product's team against the recommended composition, the
-//! portfolio's view of incomplete teams, and the recommended composition itself.
+//! portfolio's view of incomplete teams, the recommended composition itself, and the
+//! products overdue for an investment committee.
 
 pub mod composition;
+pub mod overdue;
 pub mod recommended_replace;
 pub mod recommended_show;
 pub mod team;
