@@ -232,6 +232,7 @@ export async function pagesOf(server) {
     ['produit', `/produits/${s.product}`, 200, false],
     ['impact', '/impact', 200, false],
     ['equipes-produits', '/equipes-produits', 200, false],
+    ['livraisons', '/livraisons', 200, false],
     ['comites', '/comites', 200, false],
     ['comites-en-retard', '/comites/en-retard', 200, false],
     ['incubateurs', '/incubateurs', 200, false],

@@ -305,6 +305,43 @@ async fn forge_import(db: TestDb) {
     let share = demo["monthly_share"].as_f64().unwrap();
     assert!((share * f64::from(u32::try_from(products_of_demo).unwrap()) - 1.0).abs() < 1e-12);
     assert!(forge.requests.load(Ordering::SeqCst) >= 8);
+
+    // The product page says it in one sentence; /livraisons shows the incubators' table.
+    let page = app
+        .client
+        .get(app.url("/produits/eau-claire"))
+        .send()
+        .await
+        .unwrap();
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("4 livraisons, la dernière « Version 2.1 »")
+            && page.contains(
+                "une livraison tous les 20 jours en médiane sur six mois : au moins une par mois"
+            ),
+        "{page}"
+    );
+    let page = app
+        .client
+        .get(app.url("/produits/dossier-unique"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Aucune livraison connue")
+    );
+    let page = app.client.get(app.url("/livraisons")).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let page = page.text().await.unwrap();
+    // fabrique-demo: all its products, 2 with releases, 1 delivering monthly, a median of 20 days.
+    let row = format!("<td>{products_of_demo}</td><td>2</td><td>1</td>");
+    assert!(
+        page.contains(&row) && page.contains("<td>20 j</td>"),
+        "{page}"
+    );
     app.stop().await;
 }
 on_both_backends!(releases_from_forges, forge_import);

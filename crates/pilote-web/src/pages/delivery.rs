@@ -236,3 +236,62 @@ pub async fn recommended_submit(
     .await?;
     Ok(Redirect::to("/equipes-produits").into_response())
 }
+
+/// A product's releases in one sentence: how many, the latest, and the cadence.
+pub(crate) fn release_sentence(
+    model: &crate::read_model::ReadModel,
+    product: &pilote_domain::portfolio::Product,
+    today: chrono::NaiveDate,
+) -> String {
+    let shown = crate::api::releases::releases_of(model, product, today);
+    let Some(latest) = shown.data.first() else {
+        return "Aucune livraison connue : l’équipe peut les déclarer, ou les lire depuis le dépôt du produit s’il est sur GitHub ou un GitLab.".to_owned();
+    };
+    let mut sentence = format!(
+        "{} livraison{}, la dernière « {} » le {}",
+        shown.total,
+        if shown.total > 1 { "s" } else { "" },
+        latest.name,
+        latest.date.format("%d/%m/%Y")
+    );
+    match shown.cadence_days {
+        Some(days) => sentence.push_str(&format!(
+            " ; une livraison tous les {days:.0} jours en médiane sur six mois{}.",
+            if shown.delivers_monthly {
+                " : au moins une par mois"
+            } else {
+                ""
+            }
+        )),
+        None => sentence.push_str(" ; trop peu de livraisons sur six mois pour une cadence."),
+    }
+    sentence
+}
+
+#[derive(Template)]
+#[template(path = "delivery_cadence.html")]
+struct CadencePage {
+    layout: Layout,
+    cadence: crate::api::releases::cadence::Cadence,
+}
+
+impl CadencePage {
+    fn share(value: Option<f64>) -> String {
+        value.map_or_else(|| "—".to_owned(), percent)
+    }
+
+    fn days(value: Option<f64>) -> String {
+        value.map_or_else(|| "—".to_owned(), |days| format!("{days:.0} j"))
+    }
+}
+
+/// `GET /livraisons`: how often each incubator's products deliver.
+pub async fn cadence(State(state): State<AppState>) -> Result<Response, PageError> {
+    let today = chrono::Local::now().date_naive();
+    let cadence = crate::api::releases::cadence::cadence_by_incubator(&state.model(), today);
+    Ok(page(&CadencePage {
+        layout: Layout::new("/livraisons", &[("", "Cadence de livraison")]),
+        cadence,
+    })?
+    .into_response())
+}

@@ -77,6 +77,7 @@ pub fn router() -> Router<AppState> {
             get(forms::edit_budget).post(forms::replace_budget),
         )
         .route("/equipes-produits", get(delivery::teams))
+        .route("/livraisons", get(delivery::cadence))
         .route(
             "/admin/composition-recommandee",
             get(delivery::recommended_form).post(delivery::recommended_submit),

@@ -255,6 +255,8 @@ struct ProductPage<'a> {
     /// The team's health and gaps, in one sentence each (few nodes keep the page light).
     team_health: String,
     team_gaps: Option<String>,
+    /// Its releases and cadence, in one sentence.
+    releases: String,
     /// Investment committees' decisions, latest first.
     decisions: Vec<super::committees::DecisionLine>,
 }
@@ -316,6 +318,7 @@ pub async fn show(
     let manage_impact = crate::api::indicators::may_manage(layout.principal.as_ref(), product);
     let composition = model.team_of(product, today);
     let (team_health, team_gaps) = super::delivery::team_sentences(&composition);
+    let releases = super::delivery::release_sentence(&model, product, today);
     let decisions = super::committees::product_section(&state, product).await?;
     page(&ProductPage {
         layout,
@@ -330,6 +333,7 @@ pub async fn show(
         impact_stale,
         team_health,
         team_gaps,
+        releases,
         decisions,
         product,
     })
