@@ -247,25 +247,24 @@ pub(crate) fn release_sentence(
     let Some(latest) = shown.data.first() else {
         return "Aucune livraison connue : l’équipe peut les déclarer, ou les lire depuis le dépôt du produit s’il est sur GitHub ou un GitLab.".to_owned();
     };
-    let mut sentence = format!(
-        "{} livraison{}, la dernière « {} » le {}",
-        shown.total,
-        if shown.total > 1 { "s" } else { "" },
-        latest.name,
-        latest.date.format("%d/%m/%Y")
-    );
-    match shown.cadence_days {
-        Some(days) => sentence.push_str(&format!(
-            " ; une livraison tous les {days:.0} jours en médiane sur six mois{}.",
+    let cadence = match shown.cadence_days {
+        Some(days) => format!(
+            "une livraison tous les {days:.0} jours en médiane sur six mois{}",
             if shown.delivers_monthly {
                 " : au moins une par mois"
             } else {
                 ""
             }
-        )),
-        None => sentence.push_str(" ; trop peu de livraisons sur six mois pour une cadence."),
-    }
-    sentence
+        ),
+        None => "trop peu de livraisons sur six mois pour une cadence".to_owned(),
+    };
+    format!(
+        "{} livraison{}, la dernière « {} » le {} ; {cadence}.",
+        shown.total,
+        if shown.total > 1 { "s" } else { "" },
+        latest.name,
+        latest.date.format("%d/%m/%Y")
+    )
 }
 
 #[derive(Template)]
