@@ -106,6 +106,7 @@ export const DEMO_ACCOUNTS = {
   'responsable-incubateur': { label: 'Marc Michel', name: 'Marc Michel' },
   'membre-produit': { label: 'Sarah Durand', name: 'Sarah Durand' },
   'editrice-organisation': { label: 'Élise Fontaine', name: 'Élise Fontaine' },
+  'expert-accompagnement': { label: 'Nora Benali', name: 'Nora Benali' },
 };
 
 /** The demo account the form tests sign in as. */
@@ -224,6 +225,12 @@ export async function pagesOf(server) {
         ['admin-comptes', '/admin/comptes', 200, true],
         ['admin-composition', '/admin/composition-recommandee', 200, true],
         ['comite-nouveau', '/comites/nouveau', 200, true],
+        ['livraisons-produit-connecte', `/produits/${s.product}/livraisons`, 200, true],
+        // The demo's first support request, in progress: the steering team's forms.
+        ['accompagnement', '/accompagnement', 200, true],
+        ['accompagnement-nouvelle', '/accompagnement/nouvelle', 200, true],
+        ['accompagnement-demande', '/accompagnement/1', 200, true],
+        ['accompagnement-tableau', '/accompagnement/tableau-de-bord', 200, true],
       ]
     : [];
   return [
@@ -233,6 +240,7 @@ export async function pagesOf(server) {
     ['impact', '/impact', 200, false],
     ['equipes-produits', '/equipes-produits', 200, false],
     ['livraisons', '/livraisons', 200, false],
+    ['livraisons-produit', `/produits/${s.product}/livraisons`, 200, false],
     ['comites', '/comites', 200, false],
     ['comites-en-retard', '/comites/en-retard', 200, false],
     ['incubateurs', '/incubateurs', 200, false],

@@ -138,6 +138,42 @@ pub enum DomainError {
         /// The committee's incubator.
         incubator: String,
     },
+    /// A value outside a closed list.
+    #[error("{what} : valeur inconnue « {value} »")]
+    UnknownValue {
+        /// What the list is.
+        what: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// A text that must be given.
+    #[error("{0} : ce champ est obligatoire")]
+    RequiredText(&'static str),
+    /// A text longer than allowed.
+    #[error("{field} : {max} caractères au plus")]
+    TooLong {
+        /// The field's name.
+        field: &'static str,
+        /// The most characters.
+        max: usize,
+    },
+    /// A support step its request's status does not allow.
+    #[error("impossible {step} une demande « {status} »")]
+    StepNotAllowed {
+        /// The step, with its preposition (« d’accepter »).
+        step: &'static str,
+        /// The request's status.
+        status: &'static str,
+    },
+    /// Time recorded outside one working day.
+    #[error("durée invalide ({0} min) : entre 1 et 720 minutes par saisie")]
+    MinutesOutOfRange(i64),
+    /// An expert who is not in the steering team.
+    #[error("le compte n° {0} n'est pas membre de l'équipe de pilotage (administrateur ou expert)")]
+    NotAnExpert(i64),
+    /// A support request naming neither an organisation nor a product.
+    #[error("indiquez l'organisation qui demande ou le produit concerné")]
+    SupportWithoutRequester,
 }
 
 /// The field and message of a deserialisation error at `path`.

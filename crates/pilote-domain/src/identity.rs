@@ -25,15 +25,18 @@ pub enum Role {
     ProductMember,
     /// Keeps one organisation's record.
     OrganisationEditor,
+    /// An expert of the steering team: handles support requests.
+    SupportExpert,
 }
 
 impl Role {
     /// Every role, in the documentation's order.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::Administrator,
         Self::IncubatorManager,
         Self::ProductMember,
         Self::OrganisationEditor,
+        Self::SupportExpert,
     ];
 
     /// The stored name.
@@ -43,6 +46,7 @@ impl Role {
             Self::IncubatorManager => "incubator_manager",
             Self::ProductMember => "product_member",
             Self::OrganisationEditor => "organisation_editor",
+            Self::SupportExpert => "support_expert",
         }
     }
 
@@ -53,6 +57,7 @@ impl Role {
             Self::IncubatorManager => "Responsable d'incubateur",
             Self::ProductMember => "Membre d'un produit",
             Self::OrganisationEditor => "Éditeur d'organisation",
+            Self::SupportExpert => "Expert de l'équipe de pilotage (accompagnement)",
         }
     }
 
@@ -181,6 +186,14 @@ pub enum Action {
     ConfigureTeamComposition,
     /// Hold an investment committee of an incubator and record its decisions.
     ManageCommittees,
+    /// Ask the steering team for support, for an organisation or a product.
+    RequestSupport,
+    /// Read a support request and its trail.
+    ReadSupportRequest,
+    /// Write a message on a support request.
+    WriteSupportMessage,
+    /// Work the support queue: triage, assign, record time, close; see the dashboard.
+    HandleSupportRequests,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -196,6 +209,10 @@ pub enum Rule {
     OrganisationEditor,
     /// The member the target is.
     Themselves,
+    /// An expert of the steering team.
+    SupportExpert,
+    /// The account that filed the target.
+    Requester,
     /// Anyone signed in.
     SignedIn,
 }
@@ -209,6 +226,8 @@ impl Rule {
             Self::ProductMember => "membre du produit",
             Self::OrganisationEditor => "éditeur de l'organisation",
             Self::Themselves => "le membre lui-même",
+            Self::SupportExpert => "expert de l'équipe de pilotage",
+            Self::Requester => "l'auteur de la demande",
             Self::SignedIn => "toute personne connectée",
         }
     }
@@ -226,6 +245,16 @@ pub struct Permission {
     /// Who may do it.
     pub rules: &'static [Rule],
 }
+
+/// Who takes part in a support request: the steering team, and the requester's side (the
+/// organisation's editors, the product's team, the requester).
+const SUPPORT_PARTIES: &[Rule] = &[
+    Rule::Administrator,
+    Rule::SupportExpert,
+    Rule::OrganisationEditor,
+    Rule::ProductMember,
+    Rule::Requester,
+];
 
 /// Who may do what: the one table every check reads, and the documentation shows.
 pub const PERMISSIONS: &[Permission] = &[
@@ -326,6 +355,34 @@ pub const PERMISSIONS: &[Permission] = &[
         rules: &[Rule::Administrator, Rule::IncubatorManager],
     },
     Permission {
+        action: Action::RequestSupport,
+        label: "demander un accompagnement à l'équipe de pilotage, pour une organisation ou un produit",
+        scope: Scope::WritePortfolio,
+        rules: &[
+            Rule::Administrator,
+            Rule::OrganisationEditor,
+            Rule::ProductMember,
+        ],
+    },
+    Permission {
+        action: Action::ReadSupportRequest,
+        label: "lire une demande d'accompagnement et son historique",
+        scope: Scope::Read,
+        rules: SUPPORT_PARTIES,
+    },
+    Permission {
+        action: Action::WriteSupportMessage,
+        label: "écrire un message sur une demande d'accompagnement",
+        scope: Scope::WritePortfolio,
+        rules: SUPPORT_PARTIES,
+    },
+    Permission {
+        action: Action::HandleSupportRequests,
+        label: "traiter les demandes d'accompagnement (tri, expert, temps passé, clôture) et voir leur tableau de bord",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator, Rule::SupportExpert],
+    },
+    Permission {
         action: Action::ManageOwnTokens,
         label: "créer et révoquer ses jetons d'API",
         scope: Scope::Admin,
@@ -353,6 +410,8 @@ pub struct Target {
     pub organisation: Option<Slug>,
     /// The member, for member actions.
     pub member: Option<Slug>,
+    /// The account that filed the record, for support requests.
+    pub account: Option<i64>,
 }
 
 /// Someone acting: a signed-in person, or a machine holding one of their tokens.
@@ -404,7 +463,9 @@ impl Principal {
                 Rule::ProductMember => !self.products.is_empty(),
                 Rule::OrganisationEditor => self.holds_any(Role::OrganisationEditor),
                 Rule::Themselves => self.member.is_some(),
-                Rule::SignedIn => true,
+                Rule::SupportExpert => self.holds_any(Role::SupportExpert),
+                // Anyone may have filed something.
+                Rule::Requester | Rule::SignedIn => true,
             })
     }
 
@@ -449,6 +510,8 @@ impl Principal {
                 self.holds(Role::OrganisationEditor, Some(organisation))
             }),
             Rule::Themselves => target.member.is_some() && target.member == self.member,
+            Rule::SupportExpert => self.holds_any(Role::SupportExpert),
+            Rule::Requester => target.account == Some(self.account),
             Rule::SignedIn => true,
         }
     }
@@ -590,6 +653,10 @@ mod tests {
             Action::ManageImpact,
             Action::ConfigureTeamComposition,
             Action::ManageCommittees,
+            Action::RequestSupport,
+            Action::ReadSupportRequest,
+            Action::WriteSupportMessage,
+            Action::HandleSupportRequests,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);
@@ -672,6 +739,46 @@ mod tests {
         let member = principal(vec![], Some("jean.dupont"), &["a"]);
         assert!(!member.may_somewhere(Action::CreateProduct));
         assert!(member.may_somewhere(Action::UpdateProduct));
+    }
+
+    #[test]
+    fn support_requests_are_for_their_side_and_the_steering_team() {
+        let request = Target {
+            organisation: Some(slug("dir-solidarites")),
+            product: Some(slug("a")),
+            account: Some(42),
+            ..Target::default()
+        };
+        let expert = principal(
+            vec![RoleGrant::new(Role::SupportExpert, None).unwrap()],
+            None,
+            &[],
+        );
+        let editor = principal(
+            vec![RoleGrant::new(Role::OrganisationEditor, Some(slug("dir-solidarites"))).unwrap()],
+            None,
+            &[],
+        );
+        let other_editor = principal(
+            vec![RoleGrant::new(Role::OrganisationEditor, Some(slug("justice"))).unwrap()],
+            None,
+            &[],
+        );
+        let team = principal(vec![], Some("jean.dupont"), &["a"]);
+        let mut requester = principal(vec![], None, &[]);
+        requester.account = 42;
+        for reader in [&expert, &editor, &team, &requester] {
+            assert!(reader.may(Action::ReadSupportRequest, &request));
+            assert!(reader.may(Action::WriteSupportMessage, &request));
+        }
+        assert!(!other_editor.may(Action::ReadSupportRequest, &request));
+        assert!(!other_editor.may(Action::WriteSupportMessage, &request));
+        assert!(expert.may(Action::HandleSupportRequests, &request));
+        assert!(!editor.may(Action::HandleSupportRequests, &request));
+        assert!(!requester.may(Action::HandleSupportRequests, &request));
+        // An expert works the queue but files nothing for an organisation they do not edit.
+        assert!(!expert.may(Action::RequestSupport, &request));
+        assert!(editor.may(Action::RequestSupport, &request));
     }
 
     #[test]

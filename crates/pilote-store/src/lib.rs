@@ -69,6 +69,7 @@ mod delivery;
 mod identity;
 mod impact;
 mod release;
+mod support;
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
 pub use impact::ImpactRecords;
 

@@ -28,6 +28,8 @@ pub(crate) mod portfolio;
 pub(crate) mod release;
 #[path = "repo/schema.rs"]
 mod schema;
+#[path = "repo/support.rs"]
+pub(crate) mod support;
 pub(crate) use schema::migrate;
 
 /// Serialises the writers of the audit chain until their transaction ends (the key spells

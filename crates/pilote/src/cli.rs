@@ -284,6 +284,7 @@ impl Cli {
                 if demo {
                     crate::demo::fill_if_empty(&store).await?;
                     pilote_web::ensure_demo_accounts(&store).await?;
+                    crate::demo::support_if_empty(&store).await?;
                 }
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await

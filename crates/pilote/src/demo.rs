@@ -148,3 +148,100 @@ async fn demo_committee(store: &Store, actor: &Actor) -> anyhow::Result<()> {
     store.record_decision(&decision, actor).await?;
     Ok(())
 }
+
+/// Two support requests of the demo accounts, when there are none: one the steering team
+/// took on and gave to its expert, one waiting for triage.
+pub async fn support_if_empty(store: &Store) -> anyhow::Result<()> {
+    use pilote_domain::delivery::{Party, SupportKind, SupportRequest, SupportStep, Urgency};
+
+    if !store.support_requests().await?.is_empty() {
+        return Ok(());
+    }
+    let party = |account: &pilote_domain::identity::Account| Party {
+        account: account.id,
+        name: account.display_name(),
+    };
+    let editor = party(&store.demo_account("editrice-organisation").await?);
+    let member = party(&store.demo_account("membre-produit").await?);
+    let admin = party(&store.demo_account("administratrice").await?);
+    let expert = party(&store.demo_account("expert-accompagnement").await?);
+    let actor = |party: &Party| Actor {
+        kind: pilote_domain::audit::ActorKind::Account,
+        id: party.account.to_string(),
+        name: party.name.clone(),
+    };
+    let audit = SupportRequest {
+        id: 0,
+        kind: SupportKind::AccessibilityAudit,
+        urgency: Urgency::High,
+        title: "Audit RGAA avant l’ouverture au public".to_owned(),
+        description: "Droits simples ouvre à tous les allocataires en septembre : nous avons besoin d’un audit complet et d’une déclaration d’accessibilité.".to_owned(),
+        organisation: Some(pilote_domain::Slug::parse("dir-solidarites")?),
+        product: Some(pilote_domain::Slug::parse("droits-simples")?),
+        requester: Party::default(),
+        status: pilote_domain::delivery::SupportStatus::Submitted,
+        assignee: None,
+        minutes_spent: 0,
+        outcome: None,
+        submitted_at: String::new(),
+        triaged_at: None,
+        closed_at: None,
+    };
+    let audit = store
+        .create_support_request(
+            &audit,
+            editor.clone(),
+            &actor(&editor),
+            "2025-06-02T08:30:00.000000Z",
+        )
+        .await?;
+    let steps = [
+        (
+            SupportStep::Accept {
+                comment: "Nous prenons la demande.".to_owned(),
+            },
+            None,
+            &admin,
+            "2025-06-02T14:00:00.000000Z",
+        ),
+        (
+            SupportStep::Assign {
+                expert: expert.account,
+            },
+            Some(expert.clone()),
+            &admin,
+            "2025-06-03T09:00:00.000000Z",
+        ),
+        (
+            SupportStep::RecordTime {
+                minutes: 90,
+                note: "Échantillon de pages arrêté avec l’équipe.".to_owned(),
+            },
+            None,
+            &expert,
+            "2025-06-05T16:00:00.000000Z",
+        ),
+    ];
+    for (step, assigned, by, at) in steps {
+        store
+            .advance_support_request(audit.id, &step, assigned, by.clone(), &actor(by), at)
+            .await?;
+    }
+    let hosting = SupportRequest {
+        kind: SupportKind::HostingCloud,
+        urgency: Urgency::Normal,
+        title: "Choisir un hébergement qualifié SecNumCloud".to_owned(),
+        description: "Nous cherchons un hébergement pour les données des usagers.".to_owned(),
+        organisation: None,
+        ..audit
+    };
+    store
+        .create_support_request(
+            &hosting,
+            member.clone(),
+            &actor(&member),
+            "2025-06-20T10:00:00.000000Z",
+        )
+        .await?;
+    Ok(())
+}

@@ -80,6 +80,12 @@ fn roles() -> Vec<Role_> {
             scopes: all.clone(),
         },
         Role_ {
+            key: "expert",
+            grants: vec![grant(Role::SupportExpert, None)],
+            member: None,
+            scopes: all.clone(),
+        },
+        Role_ {
             key: "agent",
             grants: vec![],
             member: None,
@@ -201,6 +207,26 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
         .await
         .unwrap();
     ids.push(("committee", committee.id));
+    // A request of dir-solidarites's editor, waiting for triage, the first of its database.
+    let editor = ids.iter().find(|(k, _)| *k == "editor").unwrap().1;
+    let request = db
+        .store
+        .create_support_request(
+            &serde_json::from_value(json!({
+                "kind": "legal", "title": "Marché public", "description": "Réversibilité.",
+                "organisation": "dir-solidarites"
+            }))
+            .unwrap(),
+            pilote_domain::delivery::Party {
+                account: editor,
+                name: "editor Essai".into(),
+            },
+            &Actor::system("test"),
+            "2025-03-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
+    ids.push(("support", request.id));
     (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
 }
 
@@ -258,6 +284,14 @@ struct Endpoint {
     /// The action checked, or `None` for sign-in and sign-out, open to all.
     action: Option<Action>,
     target: Target,
+}
+
+/// The target of the support request of `fresh`: dir-solidarites's.
+fn support_target() -> Target {
+    Target {
+        organisation: Some(slug("dir-solidarites")),
+        ..Target::default()
+    }
 }
 
 fn committee_target(incubator: &str) -> Target {
@@ -397,6 +431,24 @@ fn api_endpoints() -> Vec<Endpoint> {
         ),
         e(
             Method::POST,
+            "/api/v1/support-requests",
+            Action::RequestSupport,
+            support_target(),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/support-requests/{id}/steps",
+            Action::HandleSupportRequests,
+            Target::default(),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/support-requests/{id}/messages",
+            Action::WriteSupportMessage,
+            support_target(),
+        ),
+        e(
+            Method::POST,
             "/api/v1/accounts/{id}/roles",
             Action::ManageRoles,
             Target::default(),
@@ -424,6 +476,31 @@ fn form_endpoints() -> Vec<Endpoint> {
         target,
     };
     vec![
+        e(
+            "/produits/{slug}/livraisons",
+            Some(Action::UpdateProduct),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/livraisons/{id}/supprimer",
+            Some(Action::UpdateProduct),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/accompagnement/nouvelle",
+            Some(Action::RequestSupport),
+            support_target(),
+        ),
+        e(
+            "/accompagnement/{id}/etapes",
+            Some(Action::HandleSupportRequests),
+            Target::default(),
+        ),
+        e(
+            "/accompagnement/{id}/messages",
+            Some(Action::WriteSupportMessage),
+            support_target(),
+        ),
         e(
             "/produits/nouveau",
             Some(Action::CreateProduct),
@@ -655,6 +732,21 @@ async fn api_request(
             format!("/api/v1/committees/{}/decisions", id("committee")),
             Some(json!({"product": "eau-claire", "kind": "continue"})),
         ),
+        ("POST", "/api/v1/support-requests") => (
+            "/api/v1/support-requests".into(),
+            Some(json!({
+                "kind": "design", "title": "Parcours", "description": "Refonte du parcours.",
+                "organisation": "dir-solidarites"
+            })),
+        ),
+        ("POST", "/api/v1/support-requests/{id}/steps") => (
+            format!("/api/v1/support-requests/{}/steps", id("support")),
+            Some(json!({"step": "accept"})),
+        ),
+        ("POST", "/api/v1/support-requests/{id}/messages") => (
+            format!("/api/v1/support-requests/{}/messages", id("support")),
+            Some(json!({"body": "Bonjour"})),
+        ),
         ("POST", "/api/v1/accounts/{id}/roles") => (
             format!("/api/v1/accounts/{}/roles", id("agent")),
             Some(json!({"role": "organisation_editor", "scope": "region-exemple"})),
@@ -770,6 +862,34 @@ fn form_request(
             format!("/comites/{}/decisions", id("committee")),
             fields(&[("product", "eau-claire"), ("kind", "continue")]),
         ),
+        "/produits/{slug}/livraisons" => (
+            "/produits/eau-claire/livraisons".into(),
+            fields(&[("name", "v3.0"), ("date", "2025-09-01"), ("size", "medium")]),
+        ),
+        "/produits/{slug}/livraisons/{id}/supprimer" => (
+            format!(
+                "/produits/eau-claire/livraisons/{}/supprimer",
+                id("release")
+            ),
+            vec![],
+        ),
+        "/accompagnement/nouvelle" => (
+            endpoint.template.into(),
+            fields(&[
+                ("kind", "design"),
+                ("title", "Parcours"),
+                ("description", "Refonte du parcours."),
+                ("organisation", "dir-solidarites"),
+            ]),
+        ),
+        "/accompagnement/{id}/etapes" => (
+            format!("/accompagnement/{}/etapes", id("support")),
+            fields(&[("step", "accept")]),
+        ),
+        "/accompagnement/{id}/messages" => (
+            format!("/accompagnement/{}/messages", id("support")),
+            fields(&[("body", "Bonjour")]),
+        ),
         "/admin/comptes/{id}/roles" => (
             format!("/admin/comptes/{}/roles", id("agent")),
             fields(&[("role", "organisation_editor"), ("scope", "region-exemple")]),
@@ -820,8 +940,12 @@ fn expected(endpoint: &Endpoint, role: Option<&Role_>, scoped: bool) -> &'static
     }
 }
 
-fn outcome(status: StatusCode) -> &'static str {
+fn outcome(status: StatusCode, endpoint: &Endpoint) -> &'static str {
+    // A support request one may not see does not exist: its addresses answer 404.
+    let hidden = endpoint.template.contains("support-requests/{id}")
+        || endpoint.template.starts_with("/accompagnement/{id}");
     match status.as_u16() {
+        404 if hidden => "forbidden",
         401 => "unauthenticated",
         403 => "forbidden",
         200 | 201 | 204 | 303 => "allowed",
@@ -869,7 +993,7 @@ async fn every_api_write_follows_the_permission_table() {
             let response = request.send().await.unwrap();
             let status = response.status();
             let want = expected(endpoint, role.as_ref(), true);
-            let got = outcome(status);
+            let got = outcome(status, endpoint);
             tried += 1;
             if want != got {
                 failures.push(format!(
@@ -928,6 +1052,11 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
         "/comites/nouveau",
         // The committee of `fresh`, the first of its database.
         "/comites/1",
+        "/produits/eau-claire/livraisons",
+        "/accompagnement",
+        "/accompagnement/nouvelle",
+        // The support request of `fresh`, the first of its database.
+        "/accompagnement/1",
     ];
     let mut actions = BTreeSet::new();
     for page in pages
@@ -1020,7 +1149,7 @@ async fn every_form_follows_the_permission_table() {
             let status = response.status();
             // Sessions are people, not tokens: scopes do not apply.
             let want = expected(&endpoint, role.as_ref(), false);
-            let got = outcome(status);
+            let got = outcome(status, &endpoint);
             let agrees = want == got || (want == "open" && status.as_u16() < 500);
             if !agrees {
                 failures.push(format!(

@@ -387,6 +387,7 @@ async fn demo_accounts_sign_in_by_role(db: TestDb) {
         "responsable-incubateur",
         "membre-produit",
         "editrice-organisation",
+        "expert-accompagnement",
     ] {
         assert!(page.contains(&format!("value=\"{key}\"")), "{key}");
     }

@@ -463,3 +463,98 @@ async fn declared(db: TestDb) {
     app.stop().await;
 }
 on_both_backends!(declared_releases, declared);
+
+#[tokio::test]
+async fn the_releases_page_declares_and_withdraws() {
+    let db = TestDb::fresh(common::Backend::Sqlite).await.unwrap();
+    db.fill_demo().await;
+    let app = TestApp::spawn_writable(db).await;
+    let (_, csrf) = app.session.clone().unwrap();
+    let page = app
+        .client
+        .get(app.url("/produits/droits-simples/livraisons"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Aucune livraison pour l’instant."));
+    assert!(page.contains("Déclarer la livraison"));
+    // A date that is none comes back on its field, the name kept.
+    let refused = app
+        .client
+        .post(app.url("/produits/droits-simples/livraisons"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "v1.2"),
+            ("date", "31/02/2026"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("31/02/2026") && page.contains("value=\"v1.2\""),
+        "{page}"
+    );
+    assert!(page.contains("aria-invalid=\"true\""));
+    let date = days_ago(2).to_string();
+    let declared = app
+        .client
+        .post(app.url("/produits/droits-simples/livraisons"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "v1.2"),
+            ("date", date.as_str()),
+            ("size", "small"),
+            ("summary", "Un justificatif de moins"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(declared.status(), StatusCode::OK);
+    let page = declared.text().await.unwrap();
+    assert!(
+        page.contains("Un justificatif de moins") && page.contains("Petite"),
+        "{page}"
+    );
+    // The same name again is refused on the name.
+    let again = app
+        .client
+        .post(app.url("/produits/droits-simples/livraisons"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "v1.2"),
+            ("date", date.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, listed) = app.get("/api/v1/products/droits-simples/releases").await;
+    assert_eq!(listed["total"], 1);
+    let id = listed["data"][0]["id"].as_i64().unwrap();
+    // Anonymous visitors read the page but get no form.
+    let anonymous = reqwest::get(app.url("/produits/droits-simples/livraisons"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(anonymous.contains("v1.2") && !anonymous.contains("Déclarer la livraison"));
+    let withdrawn = app
+        .client
+        .post(app.url(&format!(
+            "/produits/droits-simples/livraisons/{id}/supprimer"
+        )))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    let (_, listed) = app.get("/api/v1/products/droits-simples/releases").await;
+    assert_eq!(listed["total"], 0);
+    app.stop().await;
+}

@@ -13,6 +13,7 @@ use sqlx::{FromRow, Transaction};
 
 use super::Db;
 use super::audit;
+use super::impact::change;
 use crate::{Result, StoreError, WriteMode, json};
 
 type Pool = sqlx::Pool<Db>;
@@ -105,29 +106,6 @@ impl TryFrom<DecisionRow> for Decision {
 
 fn rows_into<R, T: TryFrom<R, Error = StoreError>>(rows: Vec<R>) -> Result<Vec<T>> {
     rows.into_iter().map(T::try_from).collect()
-}
-
-fn change<T: serde::Serialize>(
-    action: AuditAction,
-    kind: &str,
-    id: String,
-    before: Option<&T>,
-    after: Option<&T>,
-) -> Result<Change> {
-    let json = |record: Option<&T>| {
-        record
-            .map(serde_json::to_value)
-            .transpose()
-            .map_err(|e| corrupt(kind, &e))
-    };
-    Ok(Change {
-        action,
-        entity_kind: kind.to_owned(),
-        entity_id: id,
-        subject: None,
-        before: json(before)?,
-        after: json(after)?,
-    })
 }
 
 async fn committee_in(conn: &mut Conn, id: i64) -> Result<Committee> {

@@ -14,6 +14,7 @@ pub mod members;
 pub mod organisations;
 pub mod products;
 pub mod releases;
+pub mod support;
 pub mod teams;
 
 pub(crate) mod extract;
@@ -89,6 +90,13 @@ use crate::{ApiError, AppState};
         committees::decide::record_decision,
         committees::product_decisions::product_decisions,
         delivery::overdue::overdue_committees,
+        support::list::list_support_requests,
+        support::create::create_support_request,
+        support::show::show_support_request,
+        support::step::take_support_step,
+        support::message::write_support_message,
+        support::dashboard::support_dashboard,
+        support::notifications::my_notifications,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -233,6 +241,30 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/delivery/overdue-committees",
             get(delivery::overdue::overdue_committees),
+        )
+        .route(
+            "/api/v1/support-requests",
+            get(support::list::list_support_requests).post(support::create::create_support_request),
+        )
+        .route(
+            "/api/v1/support-requests/{id}",
+            get(support::show::show_support_request),
+        )
+        .route(
+            "/api/v1/support-requests/{id}/steps",
+            post(support::step::take_support_step),
+        )
+        .route(
+            "/api/v1/support-requests/{id}/messages",
+            post(support::message::write_support_message),
+        )
+        .route(
+            "/api/v1/support/dashboard",
+            get(support::dashboard::support_dashboard),
+        )
+        .route(
+            "/api/v1/me/notifications",
+            get(support::notifications::my_notifications),
         )
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))

@@ -16,6 +16,8 @@ use crate::{ApiError, AppState};
 const VALIDITIES: [u32; 3] = [30, 90, 365];
 /// Longest token name.
 const MAX_NAME: usize = 100;
+/// How many notifications the page lists.
+const NOTIFICATIONS_SHOWN: i64 = 10;
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -30,6 +32,7 @@ struct AccountPage {
     created: Option<String>,
     name: String,
     errors: Vec<(String, String)>,
+    notifications: Vec<pilote_domain::delivery::Notification>,
 }
 
 impl AccountPage {
@@ -91,6 +94,11 @@ async fn render(
         .tokens(account.id)
         .await
         .map_err(ApiError::from)?;
+    let notifications = state
+        .store()
+        .notifications(account.id, NOTIFICATIONS_SHOWN)
+        .await
+        .map_err(ApiError::from)?;
     let layout = Layout::new("", &[("/compte", "Mon compte")]).with_errors(!errors.is_empty());
     Ok(page(&AccountPage {
         layout,
@@ -103,6 +111,7 @@ async fn render(
         created,
         name,
         errors,
+        notifications,
     })?
     .into_response())
 }

@@ -17,14 +17,15 @@ use crate::{ApiError, AppState};
 struct AccountsPage {
     layout: Layout,
     accounts: Vec<Account>,
-    roles: [Role; 3],
+    roles: [Role; 4],
 }
 
 /// The roles an administrator grants (product membership follows from missions).
-const GRANTED_ROLES: [Role; 3] = [
+const GRANTED_ROLES: [Role; 4] = [
     Role::Administrator,
     Role::IncubatorManager,
     Role::OrganisationEditor,
+    Role::SupportExpert,
 ];
 
 /// Every account with its roles, and the forms to change them.
@@ -49,7 +50,7 @@ pub(crate) async fn accounts_page(
 /// A role to grant or revoke, as forms and the API send it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(crate) struct GrantForm {
-    /// `administrator`, `incubator_manager` or `organisation_editor`.
+    /// `administrator`, `incubator_manager`, `organisation_editor` or `support_expert`.
     pub role: String,
     /// The incubator or organisation, for scoped roles.
     #[serde(default)]

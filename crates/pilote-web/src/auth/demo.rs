@@ -28,7 +28,7 @@ pub(crate) struct DemoChoice {
 }
 
 /// The demo accounts, one per role, on the demo portfolio's records.
-pub(crate) const DEMO_CHOICES: [DemoChoice; 4] = [
+pub(crate) const DEMO_CHOICES: [DemoChoice; 5] = [
     DemoChoice {
         key: "administratrice",
         name: "Julie Simon",
@@ -48,6 +48,11 @@ pub(crate) const DEMO_CHOICES: [DemoChoice; 4] = [
         key: "editrice-organisation",
         name: "Élise Fontaine",
         description: "Éditrice de l'organisation « dir-solidarites »",
+    },
+    DemoChoice {
+        key: "expert-accompagnement",
+        name: "Nora Benali",
+        description: "Experte de l'équipe de pilotage : traite les demandes d'accompagnement",
     },
 ];
 
@@ -94,6 +99,12 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
             grants: grant(Role::OrganisationEditor, Some("dir-solidarites"))
                 .into_iter()
                 .collect(),
+        },
+        DemoAccount {
+            key: "expert-accompagnement",
+            identity: identity("Nora", "Benali", "nora.benali@demo.gouv.fr"),
+            member: None,
+            grants: grant(Role::SupportExpert, None).into_iter().collect(),
         },
     ]
 }

@@ -15,79 +15,14 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use pilote_domain::delivery::{Committee, Decision, DecisionKind, Evidence, OverdueRule};
 use pilote_domain::identity::Action;
 use pilote_domain::portfolio::{PhaseName, Product};
-use pilote_domain::{DomainError, Money, Slug};
+use pilote_domain::{Money, Slug};
 
-use super::{Layout, PAGE_SIZE, PageError, Pagination, page};
+use super::form_state::{FormState, one_page, page_number, text};
+use super::{Layout, PageError, Pagination, page};
 use crate::api::committees::{committee_at, committee_target, visible};
 use crate::auth::{Visitor, offer};
 use crate::read_model::ReadModel;
 use crate::{ApiError, AppState};
-
-/// A form's submitted fields and the errors on them, by field name.
-#[derive(Default)]
-struct FormState {
-    fields: BTreeMap<String, String>,
-    errors: BTreeMap<String, String>,
-}
-
-impl FormState {
-    fn value(&self, name: &str) -> &str {
-        self.fields.get(name).map_or("", String::as_str)
-    }
-
-    fn error(&self, name: &str) -> Option<&String> {
-        self.errors.get(name)
-    }
-
-    #[expect(clippy::unused_self, reason = "templates call it as `form.id(...)`")]
-    fn id(&self, name: &str) -> String {
-        format!("f-{name}")
-    }
-
-    /// The errors as (element id, « label : message »), for the summary at the top.
-    fn summary(&self) -> Vec<(String, String)> {
-        self.errors
-            .iter()
-            .map(|(field, message)| {
-                (
-                    format!("f-{field}"),
-                    format!("{} : {message}", label(field)),
-                )
-            })
-            .collect()
-    }
-
-    /// Whether `value` is the option chosen in `name`.
-    fn chosen(&self, name: &str, value: &str) -> bool {
-        self.value(name) == value
-    }
-
-    fn from_error(fields: BTreeMap<String, String>, error: ApiError) -> Result<Self, PageError> {
-        let errors = match error {
-            ApiError::Unprocessable(errors) => errors
-                .into_iter()
-                .map(|(field, message)| {
-                    // The parser's own words (in English) become French ones.
-                    let message = if message.starts_with("unknown variant") {
-                        "choisissez une valeur de la liste".to_owned()
-                    } else if message.starts_with("input contains invalid characters")
-                        || message.starts_with("premature end of input")
-                        || message.starts_with("input is out of range")
-                        || message.starts_with("trailing input")
-                    {
-                        DomainError::InvalidDate(fields.get(&field).cloned().unwrap_or_default())
-                            .to_string()
-                    } else {
-                        message
-                    };
-                    (field, message)
-                })
-                .collect(),
-            other => return Err(other.into()),
-        };
-        Ok(Self { fields, errors })
-    }
-}
 
 /// The label users read for a field name.
 fn label(field: &str) -> &str {
@@ -102,13 +37,6 @@ fn label(field: &str) -> &str {
         "amount_cents" => "Montant",
         other => other,
     }
-}
-
-fn text(fields: &BTreeMap<String, String>, name: &str) -> String {
-    fields
-        .get(name)
-        .map(|v| v.trim().to_owned())
-        .unwrap_or_default()
 }
 
 /// An amount typed in euros (« 150 000 », « 12,5 ») in cents; `None` when empty.
@@ -248,27 +176,6 @@ pub(crate) async fn product_section(
             line
         })
         .collect())
-}
-
-/// The page asked for in a list's address (`?page=3`), from 1; anything else is page 1.
-fn page_number(query: Option<&str>) -> usize {
-    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key == "page")
-        .and_then(|(_, value)| value.parse::<usize>().ok())
-        .unwrap_or(1)
-        .max(1)
-}
-
-/// One page of `items` (the last one when `number` is beyond it) and its pagination.
-fn one_page<T>(items: Vec<T>, number: usize, path: &str) -> (Vec<T>, Pagination) {
-    let last = items.len().div_ceil(PAGE_SIZE).max(1);
-    let number = number.min(last);
-    let shown = items
-        .into_iter()
-        .skip((number - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .collect();
-    (shown, Pagination::new(path, "", number, last * PAGE_SIZE))
 }
 
 fn incubator_title(model: &ReadModel, slug: &Slug) -> String {
@@ -492,7 +399,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let committee = committee_at(&state, &id).await?;
-    page(&committee_page(&state, &visitor, committee, FormState::default()).await?)
+    page(&committee_page(&state, &visitor, committee, FormState::new(label)).await?)
 }
 
 /// `POST /comites/{id}/decisions`.
@@ -523,7 +430,7 @@ pub async fn decide(
     match attempt.await {
         Ok(_) => Ok(Redirect::to(&format!("/comites/{}#decisions", committee.id)).into_response()),
         Err(error) => {
-            let mut form = FormState::from_error(fields, error)?;
+            let mut form = FormState::from_error(fields, error, label)?;
             // The amount is typed in euros in the form.
             if let Some(message) = form.errors.remove("amount_cents") {
                 form.errors.insert("amount".into(), message);
@@ -582,7 +489,7 @@ pub async fn new(
     visitor: Visitor,
 ) -> Result<Html<String>, PageError> {
     offer(visitor.principal.as_ref(), Action::ManageCommittees)?;
-    page(&committee_form(&state, &visitor, FormState::default()))
+    page(&committee_form(&state, &visitor, FormState::new(label)))
 }
 
 /// `POST /comites/nouveau`.
@@ -613,7 +520,7 @@ pub async fn create(
         Ok(created) => Ok(Redirect::to(&format!("/comites/{}", created.id)).into_response()),
         Err(error @ (ApiError::Forbidden(_) | ApiError::Unauthorized(_))) => Err(error.into()),
         Err(error) => {
-            let form = FormState::from_error(fields, error)?;
+            let form = FormState::from_error(fields, error, label)?;
             let mut response = page(&committee_form(&state, &visitor, form))?.into_response();
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)

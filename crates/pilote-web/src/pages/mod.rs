@@ -6,6 +6,7 @@ mod chart;
 mod committees;
 pub(crate) mod delivery;
 mod download;
+mod form_state;
 mod forms;
 mod history;
 mod home;
@@ -14,6 +15,8 @@ mod legal;
 mod markdown;
 mod network;
 mod products;
+mod releases;
+mod support;
 
 use askama::Template;
 use axum::Router;
@@ -90,6 +93,23 @@ pub fn router() -> Router<AppState> {
         .route("/comites/en-retard", get(committees::overdue))
         .route("/comites/{id}", get(committees::show))
         .route("/comites/{id}/decisions", post(committees::decide))
+        .route(
+            "/produits/{slug}/livraisons",
+            get(releases::list).post(releases::declare),
+        )
+        .route(
+            "/produits/{slug}/livraisons/{id}/supprimer",
+            post(releases::withdraw),
+        )
+        .route("/accompagnement", get(support::list))
+        .route(
+            "/accompagnement/nouvelle",
+            get(support::new).post(support::create),
+        )
+        .route("/accompagnement/tableau-de-bord", get(support::dashboard))
+        .route("/accompagnement/{id}", get(support::show))
+        .route("/accompagnement/{id}/etapes", post(support::step))
+        .route("/accompagnement/{id}/messages", post(support::message))
         .route("/impact", get(impact::portfolio))
         .route("/impact.csv", get(impact::export_csv))
         .route("/impact.json", get(impact::export_json))

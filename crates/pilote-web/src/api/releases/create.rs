@@ -4,6 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use pilote_domain::Slug;
+use pilote_domain::audit::Actor;
 use pilote_domain::delivery::{Release, ReleaseSource};
 use pilote_domain::identity::Action;
 
@@ -39,19 +41,7 @@ pub async fn create_release(
 ) -> Result<Response, ApiError> {
     let model = state.model();
     let (product, actor) = product_allowing(&caller, &model, &slug, Action::UpdateProduct)?;
-    let mut release: Release = parse_record(product_from_path(body, &product.slug)?)?;
-    if release.source != ReleaseSource::Declared {
-        return Err(ApiError::field(
-            "source",
-            "seules les livraisons déclarées s'écrivent ici ; celles des forges viennent de « pilote releases import »",
-        ));
-    }
-    release.id = 0;
-    release
-        .validate()
-        .map_err(|(field, error)| ApiError::field(field, error.to_string()))?;
-    let created = state.store().create_release(&release, &actor).await?;
-    state.refresh().await?;
+    let created = declare(&state, &actor, &product.slug, body).await?;
     let location = format!(
         "/api/v1/products/{}/releases/{}",
         created.product, created.id
@@ -62,4 +52,28 @@ pub async fn create_release(
         Json(created),
     )
         .into_response())
+}
+
+/// Checks and records a declared release of `product` from its `body`: the one path of the
+/// API and the form.
+pub(crate) async fn declare(
+    state: &AppState,
+    actor: &Actor,
+    product: &Slug,
+    body: serde_json::Value,
+) -> Result<Release, ApiError> {
+    let mut release: Release = parse_record(product_from_path(body, product)?)?;
+    if release.source != ReleaseSource::Declared {
+        return Err(ApiError::field(
+            "source",
+            "seules les livraisons déclarées s'écrivent ici ; celles des forges viennent de « pilote releases import »",
+        ));
+    }
+    release.id = 0;
+    release
+        .validate()
+        .map_err(|(field, error)| ApiError::field(field, error.to_string()))?;
+    let created = state.store().create_release(&release, actor).await?;
+    state.refresh().await?;
+    Ok(created)
 }

@@ -2,6 +2,8 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use pilote_domain::Slug;
+use pilote_domain::audit::Actor;
 use pilote_domain::delivery::ReleaseSource;
 use pilote_domain::identity::Action;
 
@@ -35,18 +37,31 @@ pub async fn delete_release(
 ) -> Result<StatusCode, ApiError> {
     let model = state.model();
     let (product, actor) = product_allowing(&caller, &model, &slug, Action::UpdateProduct)?;
-    let id = path_id(&id)?;
-    let release = model
-        .releases_of(&product.slug)
+    withdraw(&state, &actor, &product.slug, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes the declared release `raw_id` of `product`: the one path of the API and the form.
+pub(crate) async fn withdraw(
+    state: &AppState,
+    actor: &Actor,
+    product: &Slug,
+    raw_id: &str,
+) -> Result<(), ApiError> {
+    let id = path_id(raw_id)?;
+    let source = state
+        .model()
+        .releases_of(product)
         .iter()
         .find(|release| release.id == id)
+        .map(|release| release.source)
         .ok_or(ApiError::NotFound)?;
-    if release.source == ReleaseSource::Forge {
+    if source == ReleaseSource::Forge {
         return Err(ApiError::Conflict(
             "cette livraison vient de la forge du produit : elle suit ses imports".into(),
         ));
     }
-    state.store().delete_release(id, &actor).await?;
+    state.store().delete_release(id, actor).await?;
     state.refresh().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
