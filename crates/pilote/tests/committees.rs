@@ -12,26 +12,6 @@ use pilote_domain::identity::Scope;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-/// Sends a request with `token` (or none); returns the status and the JSON body.
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&Value>,
-) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 fn product(slug: &str, incubator: &str, phases: &[(&str, NaiveDate)]) -> Value {
     json!({
         "slug": slug,
@@ -51,36 +31,36 @@ async fn a_decision_moves_the_product_and_freezes_its_evidence(db: TestDb) {
     let app = TestApp::spawn_writable(db).await;
     let admin = app.token.clone();
     let admin = admin.as_deref();
-    let (status, _) = call(
-        &app,
-        Method::POST,
-        "/api/v1/products",
-        admin,
-        Some(&product(
-            "compteur-eau",
-            "fabrique-demo",
-            &[
-                ("investigation", day("2023-01-01")),
-                ("construction", day("2024-01-01")),
-            ],
-        )),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/products",
+            admin,
+            Some(&product(
+                "compteur-eau",
+                "fabrique-demo",
+                &[
+                    ("investigation", day("2023-01-01")),
+                    ("construction", day("2024-01-01")),
+                ],
+            )),
+        )
+        .await;
     assert_eq!(status, 201);
-    let (status, indicator) = call(
-        &app,
-        Method::POST,
-        "/api/v1/products/compteur-eau/indicators",
-        admin,
-        Some(&json!({
-            "name": "Fuites détectées", "category": "costs_avoided", "unit": "count",
-            "direction": "higher_is_better",
-            "baseline": {"value": 100, "date": "2023-01-01", "source": "Régie"},
-            "target": {"value": 200, "date": "2026-12-31"},
-            "methodology": "Comptage annuel.", "public": true
-        })),
-    )
-    .await;
+    let (status, indicator) = app
+        .call(
+            Method::POST,
+            "/api/v1/products/compteur-eau/indicators",
+            admin,
+            Some(&json!({
+                "name": "Fuites détectées", "category": "costs_avoided", "unit": "count",
+                "direction": "higher_is_better",
+                "baseline": {"value": 100, "date": "2023-01-01", "source": "Régie"},
+                "target": {"value": 200, "date": "2026-12-31"},
+                "methodology": "Comptage annuel.", "public": true
+            })),
+        )
+        .await;
     assert_eq!(status, 201);
     let measurements = format!(
         "/api/v1/products/compteur-eau/indicators/{}/measurements",
@@ -91,9 +71,7 @@ async fn a_decision_moves_the_product_and_freezes_its_evidence(db: TestDb) {
         ("2024-01-01", "2024-12-31", 150),
         ("2025-01-01", "2025-12-31", 180),
     ] {
-        let (status, _) = call(
-            &app,
-            Method::POST,
+        let (status, _) = app.call(Method::POST,
             &measurements,
             admin,
             Some(&json!({"period_start": start, "period_end": end, "value": value, "method": "measured"})),
@@ -102,24 +80,22 @@ async fn a_decision_moves_the_product_and_freezes_its_evidence(db: TestDb) {
         assert_eq!(status, 201);
     }
 
-    let (status, committee) = call(
-        &app,
-        Method::POST,
-        "/api/v1/committees",
-        admin,
-        Some(&json!({
-            "date": "2025-06-01", "incubator": "fabrique-demo",
-            "members": ["Marc Michel, responsable de l'incubateur", "Julie Simon, DINUM"]
-        })),
-    )
-    .await;
+    let (status, committee) = app
+        .call(
+            Method::POST,
+            "/api/v1/committees",
+            admin,
+            Some(&json!({
+                "date": "2025-06-01", "incubator": "fabrique-demo",
+                "members": ["Marc Michel, responsable de l'incubateur", "Julie Simon, DINUM"]
+            })),
+        )
+        .await;
     assert_eq!(status, 201, "{committee}");
     let decisions = format!("/api/v1/committees/{}/decisions", committee["id"]);
 
     // Refusals say why, on their field.
-    let (status, refused) = call(
-        &app,
-        Method::POST,
+    let (status, refused) = app.call(Method::POST,
         &decisions,
         admin,
         Some(&json!({"product": "compteur-eau", "kind": "move_to_phase", "phase": "construction"})),
@@ -130,14 +106,14 @@ async fn a_decision_moves_the_product_and_freezes_its_evidence(db: TestDb) {
         refused["error"]["fields"]["phase"],
         "le produit est déjà en phase « Construction » : choisissez une autre phase"
     );
-    let (status, refused) = call(
-        &app,
-        Method::POST,
-        &decisions,
-        admin,
-        Some(&json!({"product": "compteur-eau", "kind": "funding"})),
-    )
-    .await;
+    let (status, refused) = app
+        .call(
+            Method::POST,
+            &decisions,
+            admin,
+            Some(&json!({"product": "compteur-eau", "kind": "funding"})),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(
         refused["error"]["fields"]["amount_cents"],
@@ -145,31 +121,33 @@ async fn a_decision_moves_the_product_and_freezes_its_evidence(db: TestDb) {
     );
 
     // A funding decision keeps its amount in cents.
-    let (status, funding) = call(
-        &app,
-        Method::POST,
-        &decisions,
-        admin,
-        Some(&json!({"product": "compteur-eau", "kind": "funding", "amount_cents": 15_000_000})),
-    )
-    .await;
+    let (status, funding) = app
+        .call(
+            Method::POST,
+            &decisions,
+            admin,
+            Some(
+                &json!({"product": "compteur-eau", "kind": "funding", "amount_cents": 15_000_000}),
+            ),
+        )
+        .await;
     assert_eq!(status, 201, "{funding}");
     assert_eq!(funding["amount_cents"], 15_000_000);
     assert_eq!(funding["phase_after"], Value::Null);
 
     // The move: the product's phases change with the decision; what the body says of the
     // evidence and the date is not taken.
-    let (status, moved) = call(
-        &app,
-        Method::POST,
-        &decisions,
-        admin,
-        Some(&json!({
-            "product": "compteur-eau", "kind": "move_to_phase", "phase": "acceleration",
-            "comment": "Impact démontré", "evidence": [], "date": "1999-01-01"
-        })),
-    )
-    .await;
+    let (status, moved) = app
+        .call(
+            Method::POST,
+            &decisions,
+            admin,
+            Some(&json!({
+                "product": "compteur-eau", "kind": "move_to_phase", "phase": "acceleration",
+                "comment": "Impact démontré", "evidence": [], "date": "1999-01-01"
+            })),
+        )
+        .await;
     assert_eq!(status, 201, "{moved}");
     assert_eq!(moved["date"], "2025-06-01");
     assert_eq!(moved["phase_before"], "construction");
@@ -191,28 +169,28 @@ async fn a_decision_moves_the_product_and_freezes_its_evidence(db: TestDb) {
     assert_eq!(phases[2]["start"], "2025-06-01");
 
     // The product's history holds the phase change, and the decision has its own entry.
-    let (status, history) = call(
-        &app,
-        Method::GET,
-        "/api/v1/audit/product/compteur-eau",
-        admin,
-        None,
-    )
-    .await;
+    let (status, history) = app
+        .call(
+            Method::GET,
+            "/api/v1/audit/product/compteur-eau",
+            admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{history}");
     let entries = history.as_array().unwrap();
     let last = entries.last().unwrap();
     assert_eq!(last["action"], "update");
     assert_eq!(last["after"]["phases"][2]["name"], "acceleration");
     assert_eq!(last["before"]["phases"].as_array().unwrap().len(), 2);
-    let (status, decision_log) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/audit/decision/{}", moved["id"]),
-        admin,
-        None,
-    )
-    .await;
+    let (status, decision_log) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/audit/decision/{}", moved["id"]),
+            admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(decision_log[0]["action"], "create");
     let page = app
@@ -243,11 +221,11 @@ async fn a_decision_moves_the_product_and_freezes_its_evidence(db: TestDb) {
     let mut changed = indicator.clone();
     changed["name"] = json!("Fuites détectées et réparées");
     changed["target"] = json!({"value": 400, "date": "2027-12-31"});
-    let (status, _) = call(&app, Method::PUT, &indicator_path, admin, Some(&changed)).await;
+    let (status, _) = app
+        .call(Method::PUT, &indicator_path, admin, Some(&changed))
+        .await;
     assert_eq!(status, 200);
-    let (status, _) = call(
-        &app,
-        Method::POST,
+    let (status, _) = app.call(Method::POST,
         &measurements,
         admin,
         Some(&json!({"period_start": "2025-01-01", "period_end": "2025-03-31", "value": 999, "method": "declared"})),
@@ -282,24 +260,24 @@ async fn a_decision_moves_the_product_and_freezes_its_evidence(db: TestDb) {
     assert!(!page.contains("999"));
 
     // A stop from acceleration ends in `abandon`; stopping again is refused.
-    let (status, stopped) = call(
-        &app,
-        Method::POST,
-        &decisions,
-        admin,
-        Some(&json!({"product": "compteur-eau", "kind": "stop"})),
-    )
-    .await;
+    let (status, stopped) = app
+        .call(
+            Method::POST,
+            &decisions,
+            admin,
+            Some(&json!({"product": "compteur-eau", "kind": "stop"})),
+        )
+        .await;
     assert_eq!(status, 201, "{stopped}");
     assert_eq!(stopped["phase_after"], "abandon");
-    let (status, _) = call(
-        &app,
-        Method::POST,
-        &decisions,
-        admin,
-        Some(&json!({"product": "compteur-eau", "kind": "stop"})),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &decisions,
+            admin,
+            Some(&json!({"product": "compteur-eau", "kind": "stop"})),
+        )
+        .await;
     assert_eq!(status, 422);
     app.stop().await;
 }
@@ -322,8 +300,7 @@ async fn only_the_incubators_managers_and_administrators_decide(db: TestDb) {
         let app = &app;
         let token = token.map(str::to_owned);
         async move {
-            call(
-                app,
+            app.call(
                 Method::POST,
                 "/api/v1/committees",
                 token.as_deref(),
@@ -360,7 +337,10 @@ async fn only_the_incubators_managers_and_administrators_decide(db: TestDb) {
         let token = token.map(str::to_owned);
         let body = json!({"product": product, "kind": "continue"});
         let app = &app;
-        async move { call(app, Method::POST, &path, token.as_deref(), Some(&body)).await }
+        async move {
+            app.call(Method::POST, &path, token.as_deref(), Some(&body))
+                .await
+        }
     };
     assert_eq!(decide(&own, None, "eau-claire").await.0, 401);
     assert_eq!(decide(&own, Some(&member), "eau-claire").await.0, 403);
@@ -376,7 +356,9 @@ async fn only_the_incubators_managers_and_administrators_decide(db: TestDb) {
     );
     assert_eq!(decide(&own, Some(&manager), "eau-claire").await.0, 201);
     assert_eq!(decide(&other, Some(&admin), "droits-simples").await.0, 201);
-    let (status, _) = call(&app, Method::GET, "/api/v1/committees/999999", None, None).await;
+    let (status, _) = app
+        .call(Method::GET, "/api/v1/committees/999999", None, None)
+        .await;
     assert_eq!(status, 404);
 
     // The pages: the forms are offered to those who may use them only.
@@ -479,27 +461,30 @@ async fn lists_products_overdue_for_a_committee(db: TestDb) {
         product("revu-ancien", "fabrique-demo", &[("construction", ago(24))]),
         product("accelere", "fabrique-demo", &[("acceleration", ago(30))]),
     ] {
-        let (status, answer) =
-            call(&app, Method::POST, "/api/v1/products", admin, Some(&body)).await;
+        let (status, answer) = app
+            .call(Method::POST, "/api/v1/products", admin, Some(&body))
+            .await;
         assert_eq!(status, 201, "{answer}");
     }
     // A committee seven months ago decided to go on: overdue again since a month.
-    let (_, committee) = call(
-        &app,
-        Method::POST,
-        "/api/v1/committees",
-        admin,
-        Some(&json!({"date": ago(7), "incubator": "fabrique-demo", "members": ["Julie Simon"]})),
-    )
-    .await;
-    let (status, _) = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/committees/{}/decisions", committee["id"]),
-        admin,
-        Some(&json!({"product": "revu-ancien", "kind": "continue"})),
-    )
-    .await;
+    let (_, committee) = app
+        .call(
+            Method::POST,
+            "/api/v1/committees",
+            admin,
+            Some(
+                &json!({"date": ago(7), "incubator": "fabrique-demo", "members": ["Julie Simon"]}),
+            ),
+        )
+        .await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/committees/{}/decisions", committee["id"]),
+            admin,
+            Some(&json!({"product": "revu-ancien", "kind": "continue"})),
+        )
+        .await;
     assert_eq!(status, 201);
     let ours = ["en-retard", "recent", "revu", "revu-ancien", "accelere"];
     let overdue = |body: &Value| -> Vec<String> {

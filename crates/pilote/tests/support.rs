@@ -74,38 +74,19 @@ async fn people(app: &TestApp) -> People {
     }
 }
 
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 /// Files the editor's request for droits-simples; returns its number.
 async fn file(app: &TestApp, people: &People) -> i64 {
-    let (status, created) = call(
-        app,
-        Method::POST,
-        "/api/v1/support-requests",
-        Some(people.token(EDITOR)),
-        Some(&json!({
-            "kind": "accessibility_audit", "urgency": "high", "title": "Audit RGAA",
-            "description": "Audit complet avant l'ouverture.", "product": "droits-simples"
-        })),
-    )
-    .await;
+    let (status, created) = app
+        .call(
+            Method::POST,
+            "/api/v1/support-requests",
+            Some(people.token(EDITOR)),
+            Some(&json!({
+                "kind": "accessibility_audit", "urgency": "high", "title": "Audit RGAA",
+                "description": "Audit complet avant l'ouverture.", "product": "droits-simples"
+            })),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(
         created["organisation"], "dir-solidarites",
@@ -155,24 +136,24 @@ async fn request_in(app: &TestApp, people: &People, status: &str) -> i64 {
     let id = file(app, people).await;
     let steps = PATHS.iter().find(|(s, _)| *s == status).unwrap().1;
     for step in steps {
-        let (code, body) = call(
-            app,
-            Method::POST,
-            &format!("/api/v1/support-requests/{id}/steps"),
-            Some(people.token(ADMIN)),
-            Some(&step_body(step, people)),
-        )
-        .await;
+        let (code, body) = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/support-requests/{id}/steps"),
+                Some(people.token(ADMIN)),
+                Some(&step_body(step, people)),
+            )
+            .await;
         assert_eq!(code, 200, "{step}: {body}");
     }
-    let (_, shown) = call(
-        app,
-        Method::GET,
-        &format!("/api/v1/support-requests/{id}"),
-        Some(people.token(ADMIN)),
-        None,
-    )
-    .await;
+    let (_, shown) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/support-requests/{id}"),
+            Some(people.token(ADMIN)),
+            None,
+        )
+        .await;
     assert_eq!(shown["status"], status);
     id
 }
@@ -207,14 +188,14 @@ async fn every_step_from_every_status_by_every_role(db: TestDb) {
             let token = role.map(|key| people.token(key));
             for step in steps {
                 let id = request_in(&app, &people, status).await;
-                let (code, body) = call(
-                    &app,
-                    Method::POST,
-                    &format!("/api/v1/support-requests/{id}/steps"),
-                    token,
-                    Some(&step_body(step, &people)),
-                )
-                .await;
+                let (code, body) = app
+                    .call(
+                        Method::POST,
+                        &format!("/api/v1/support-requests/{id}/steps"),
+                        token,
+                        Some(&step_body(step, &people)),
+                    )
+                    .await;
                 let allowed = next(step, status);
                 let want = match role {
                     None => 401,
@@ -238,14 +219,14 @@ async fn every_step_from_every_status_by_every_role(db: TestDb) {
                         "{body}"
                     );
                 }
-                let (_, after) = call(
-                    &app,
-                    Method::GET,
-                    &format!("/api/v1/support-requests/{id}"),
-                    Some(people.token(ADMIN)),
-                    None,
-                )
-                .await;
+                let (_, after) = app
+                    .call(
+                        Method::GET,
+                        &format!("/api/v1/support-requests/{id}"),
+                        Some(people.token(ADMIN)),
+                        None,
+                    )
+                    .await;
                 let expected_status = if code == 200 {
                     allowed.unwrap()
                 } else {
@@ -261,14 +242,14 @@ async fn every_step_from_every_status_by_every_role(db: TestDb) {
             // Messages: open in every status to both sides, to nobody else.
             let id = request_in(&app, &people, status).await;
             let path = format!("/api/v1/support-requests/{id}");
-            let (code, _) = call(
-                &app,
-                Method::POST,
-                &format!("{path}/messages"),
-                token,
-                Some(&json!({"body": "Bonjour, où en est-on ?"})),
-            )
-            .await;
+            let (code, _) = app
+                .call(
+                    Method::POST,
+                    &format!("{path}/messages"),
+                    token,
+                    Some(&json!({"body": "Bonjour, où en est-on ?"})),
+                )
+                .await;
             let want = match role {
                 None => 401,
                 Some(_) if steering || side => 201,
@@ -281,7 +262,7 @@ async fn every_step_from_every_status_by_every_role(db: TestDb) {
                 ));
             }
             // Reading: the same sides see it; to the others it does not exist.
-            let (code, shown) = call(&app, Method::GET, &path, token, None).await;
+            let (code, shown) = app.call(Method::GET, &path, token, None).await;
             let want = match role {
                 None => 401,
                 Some(_) if steering || side => 200,
@@ -314,14 +295,14 @@ async fn every_step_from_every_status_by_every_role(db: TestDb) {
     assert_eq!(tried, PATHS.len() * roles.len() * (steps.len() + 2));
 
     // Lists: the outsiders see none of these requests, the sides see them all.
-    let (_, all) = call(
-        &app,
-        Method::GET,
-        "/api/v1/support-requests?page_size=1000",
-        Some(people.token(ADMIN)),
-        None,
-    )
-    .await;
+    let (_, all) = app
+        .call(
+            Method::GET,
+            "/api/v1/support-requests?page_size=1000",
+            Some(people.token(ADMIN)),
+            None,
+        )
+        .await;
     let total = all["total"].as_u64().unwrap();
     assert!(total > 0);
     for (key, want) in [
@@ -331,27 +312,29 @@ async fn every_step_from_every_status_by_every_role(db: TestDb) {
         (MANAGER, 0),
         (OTHER_EDITOR, 0),
     ] {
-        let (code, listed) = call(
-            &app,
-            Method::GET,
-            "/api/v1/support-requests",
-            Some(people.token(key)),
-            None,
-        )
-        .await;
+        let (code, listed) = app
+            .call(
+                Method::GET,
+                "/api/v1/support-requests",
+                Some(people.token(key)),
+                None,
+            )
+            .await;
         assert_eq!(code, 200);
         assert_eq!(listed["total"].as_u64().unwrap(), want, "{key}");
     }
-    let (code, _) = call(&app, Method::GET, "/api/v1/support-requests", None, None).await;
+    let (code, _) = app
+        .call(Method::GET, "/api/v1/support-requests", None, None)
+        .await;
     assert_eq!(code, 401);
-    let (_, closed) = call(
-        &app,
-        Method::GET,
-        "/api/v1/support-requests?status=closed",
-        Some(people.token(EDITOR)),
-        None,
-    )
-    .await;
+    let (_, closed) = app
+        .call(
+            Method::GET,
+            "/api/v1/support-requests?status=closed",
+            Some(people.token(EDITOR)),
+            None,
+        )
+        .await;
     assert!(
         closed["data"]
             .as_array()
@@ -364,14 +347,14 @@ async fn every_step_from_every_status_by_every_role(db: TestDb) {
 on_both_backends!(support_workflow, every_step_from_every_status_by_every_role);
 
 async fn notifications(app: &TestApp, people: &People, key: &str) -> Vec<String> {
-    let (code, body) = call(
-        app,
-        Method::GET,
-        "/api/v1/me/notifications",
-        Some(people.token(key)),
-        None,
-    )
-    .await;
+    let (code, body) = app
+        .call(
+            Method::GET,
+            "/api/v1/me/notifications",
+            Some(people.token(key)),
+            None,
+        )
+        .await;
     assert_eq!(code, 200);
     body.as_array()
         .unwrap()
@@ -389,14 +372,14 @@ async fn each_side_is_told_and_the_dashboard_adds_up(db: TestDb) {
         let app = &app;
         let people = &people;
         async move {
-            let (code, event) = call(
-                app,
-                Method::POST,
-                &format!("/api/v1/support-requests/{id}/steps"),
-                Some(people.token(key)),
-                Some(&body),
-            )
-            .await;
+            let (code, event) = app
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/support-requests/{id}/steps"),
+                    Some(people.token(key)),
+                    Some(&body),
+                )
+                .await;
             assert_eq!(code, 200, "{event}");
             event
         }
@@ -405,14 +388,14 @@ async fn each_side_is_told_and_the_dashboard_adds_up(db: TestDb) {
         let app = &app;
         let people = &people;
         async move {
-            let (code, event) = call(
-                app,
-                Method::POST,
-                &format!("/api/v1/support-requests/{id}/messages"),
-                Some(people.token(key)),
-                Some(&json!({ "body": body })),
-            )
-            .await;
+            let (code, event) = app
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/support-requests/{id}/messages"),
+                    Some(people.token(key)),
+                    Some(&json!({ "body": body })),
+                )
+                .await;
             assert_eq!(code, 201, "{event}");
             event
         }
@@ -461,14 +444,14 @@ async fn each_side_is_told_and_the_dashboard_adds_up(db: TestDb) {
     for minutes in [90, 150] {
         step(json!({"step": "record_time", "minutes": minutes}), EXPERT).await;
     }
-    let refused = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/support-requests/{id}/steps"),
-        Some(people.token(EXPERT)),
-        Some(&json!({"step": "record_time", "minutes": 721})),
-    )
-    .await;
+    let refused = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/support-requests/{id}/steps"),
+            Some(people.token(EXPERT)),
+            Some(&json!({"step": "record_time", "minutes": 721})),
+        )
+        .await;
     assert_eq!(refused.0, 422);
     assert!(
         refused.1["error"]["fields"]["minutes"].is_string(),
@@ -483,14 +466,14 @@ async fn each_side_is_told_and_the_dashboard_adds_up(db: TestDb) {
     assert!(notifications(&app, &people, EDITOR).await[0].ends_with(": demande close"));
 
     // Every write is in the audit log.
-    let (code, log) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/audit/support_request/{id}"),
-        Some(people.token(ADMIN)),
-        None,
-    )
-    .await;
+    let (code, log) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/audit/support_request/{id}"),
+            Some(people.token(ADMIN)),
+            None,
+        )
+        .await;
     assert_eq!(code, 200, "{log}");
     let actions: Vec<&str> = log
         .as_array()
@@ -507,14 +490,14 @@ async fn each_side_is_told_and_the_dashboard_adds_up(db: TestDb) {
     assert_eq!(last["before"]["status"], "in_progress");
     assert_eq!(last["after"]["status"], "closed");
     assert_eq!(last["after"]["minutes_spent"], 240);
-    let (_, shown) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/support-requests/{id}"),
-        Some(people.token(EDITOR)),
-        None,
-    )
-    .await;
+    let (_, shown) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/support-requests/{id}"),
+            Some(people.token(EDITOR)),
+            None,
+        )
+        .await;
     let messages: Vec<&Value> = shown["events"]
         .as_array()
         .unwrap()
@@ -522,14 +505,14 @@ async fn each_side_is_told_and_the_dashboard_adds_up(db: TestDb) {
         .filter(|e| e["kind"] == "message")
         .collect();
     assert_eq!(messages.len(), 3);
-    let (code, message_log) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/audit/support_message/{}", messages[0]["id"]),
-        Some(people.token(ADMIN)),
-        None,
-    )
-    .await;
+    let (code, message_log) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/audit/support_message/{}", messages[0]["id"]),
+            Some(people.token(ADMIN)),
+            None,
+        )
+        .await;
     assert_eq!(code, 200);
     assert_eq!(
         message_log[0]["after"]["text"],
@@ -537,9 +520,7 @@ async fn each_side_is_told_and_the_dashboard_adds_up(db: TestDb) {
     );
 
     // A second request, by another organisation's editor, declined after 0 hours.
-    let (code, other) = call(
-        &app,
-        Method::POST,
+    let (code, other) = app.call(Method::POST,
         "/api/v1/support-requests",
         Some(people.token(OTHER_EDITOR)),
         Some(&json!({
@@ -550,34 +531,34 @@ async fn each_side_is_told_and_the_dashboard_adds_up(db: TestDb) {
     .await;
     assert_eq!(code, 201, "{other}");
     // The first requester's side sees nothing of it.
-    let (code, _) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/support-requests/{}", other["id"]),
-        Some(people.token(EDITOR)),
-        None,
-    )
-    .await;
+    let (code, _) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/support-requests/{}", other["id"]),
+            Some(people.token(EDITOR)),
+            None,
+        )
+        .await;
     assert_eq!(code, 404);
 
     // The dashboard, for the steering team only.
-    let (code, _) = call(
-        &app,
-        Method::GET,
-        "/api/v1/support/dashboard",
-        Some(people.token(EDITOR)),
-        None,
-    )
-    .await;
+    let (code, _) = app
+        .call(
+            Method::GET,
+            "/api/v1/support/dashboard",
+            Some(people.token(EDITOR)),
+            None,
+        )
+        .await;
     assert_eq!(code, 403);
-    let (code, dashboard) = call(
-        &app,
-        Method::GET,
-        "/api/v1/support/dashboard",
-        Some(people.token(EXPERT)),
-        None,
-    )
-    .await;
+    let (code, dashboard) = app
+        .call(
+            Method::GET,
+            "/api/v1/support/dashboard",
+            Some(people.token(EXPERT)),
+            None,
+        )
+        .await;
     assert_eq!(code, 200, "{dashboard}");
     assert_eq!(dashboard["total"], 2);
     assert_eq!(dashboard["open"], 1);
@@ -623,8 +604,7 @@ async fn bad_requests_name_their_field() {
     let post = |body: Value| {
         let app = &app;
         async move {
-            call(
-                app,
+            app.call(
                 Method::POST,
                 "/api/v1/support-requests",
                 editor,
@@ -661,9 +641,7 @@ async fn bad_requests_name_their_field() {
         "organisation": "agence-emploi"}))
     .await;
     assert_eq!(code, 403);
-    let (code, _) = call(
-        &app,
-        Method::POST,
+    let (code, _) = app.call(Method::POST,
         "/api/v1/support-requests",
         Some(people.token(MANAGER)),
         Some(&json!({"kind": "legal", "title": "t", "description": "d", "product": "droits-simples"})),
@@ -673,14 +651,14 @@ async fn bad_requests_name_their_field() {
     // Assigning someone outside the steering team names the field.
     let id = request_in(&app, &people, "accepted").await;
     let editor_account = app.db.store.demo_account(EDITOR).await.unwrap().id;
-    let (code, body) = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/support-requests/{id}/steps"),
-        Some(people.token(ADMIN)),
-        Some(&json!({"step": "assign", "expert": editor_account})),
-    )
-    .await;
+    let (code, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/support-requests/{id}/steps"),
+            Some(people.token(ADMIN)),
+            Some(&json!({"step": "assign", "expert": editor_account})),
+        )
+        .await;
     assert_eq!(code, 422);
     assert!(
         body["error"]["fields"]["expert"]
@@ -689,46 +667,58 @@ async fn bad_requests_name_their_field() {
             .contains("équipe de pilotage")
     );
     // Unknown numbers and empty messages.
-    let (code, _) = call(
-        &app,
-        Method::GET,
-        "/api/v1/support-requests/99999",
-        Some(people.token(ADMIN)),
-        None,
-    )
-    .await;
+    let (code, _) = app
+        .call(
+            Method::GET,
+            "/api/v1/support-requests/99999",
+            Some(people.token(ADMIN)),
+            None,
+        )
+        .await;
     assert_eq!(code, 404);
-    let (code, body) = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/support-requests/{id}/messages"),
-        Some(people.token(EDITOR)),
-        Some(&json!({"body": "  "})),
-    )
-    .await;
+    let (code, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/support-requests/{id}/messages"),
+            Some(people.token(EDITOR)),
+            Some(&json!({"body": "  "})),
+        )
+        .await;
     assert_eq!(code, 422);
     assert!(body["error"]["fields"]["body"].is_string());
     // A read-only token reads but does not write.
     let reader = app.token_for(EDITOR, &[Scope::Read]).await;
-    let (code, _) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/support-requests/{id}"),
-        Some(&reader),
-        None,
-    )
-    .await;
+    let (code, _) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/support-requests/{id}"),
+            Some(&reader),
+            None,
+        )
+        .await;
     assert_eq!(code, 200);
-    let (code, _) = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/support-requests/{id}/messages"),
-        Some(&reader),
-        Some(&json!({"body": "Bonjour"})),
-    )
-    .await;
+    let (code, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/support-requests/{id}/messages"),
+            Some(&reader),
+            Some(&json!({"body": "Bonjour"})),
+        )
+        .await;
     assert_eq!(code, 403);
     app.stop().await;
+}
+
+/// The page at `path` as `client` reads it.
+async fn page_text(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 /// A browser-like client signed in as a demo account, with its CSRF token.
@@ -753,14 +743,7 @@ async fn pages_ask_triage_and_answer() {
     let app = TestApp::spawn_writable(db).await;
     let people = people(&app).await;
     let (editor, editor_csrf) = signed_in(&app, EDITOR).await;
-    let form = editor
-        .get(app.url("/accompagnement/nouvelle"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = page_text(&editor, &app, "/accompagnement/nouvelle").await;
     assert!(form.contains("Direction des solidarités (démo)"));
     assert!(!form.contains("Agence"), "only the organisations one edits");
     // A missing title comes back on its field, the rest kept.
@@ -808,26 +791,12 @@ async fn pages_ask_triage_and_answer() {
     let (other, _) = signed_in(&app, OTHER_EDITOR).await;
     let hidden = other.get(app.url(&address)).send().await.unwrap();
     assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
-    let list = other
-        .get(app.url("/accompagnement"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = page_text(&other, &app, "/accompagnement").await;
     assert!(list.contains("Aucune demande") && !list.contains("Alléger nos pages"));
 
     // The steering team declines without a reason, is told, then redirects.
     let (admin, admin_csrf) = signed_in(&app, ADMIN).await;
-    let page = admin
-        .get(app.url(&address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&admin, &app, &address).await;
     assert!(page.contains("Accepter la demande") && page.contains("Réorienter la demande"));
     let steps = format!("{address}/etapes");
     let refused = admin
@@ -896,14 +865,7 @@ async fn pages_ask_triage_and_answer() {
             .unwrap()
             .contains("Merci, nous les contactons.")
     );
-    let account = editor
-        .get(app.url("/compte"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let account = page_text(&editor, &app, "/compte").await;
     assert!(account.contains("Alléger nos pages » : demande réorientée"));
     // The dashboard page is the steering team's.
     let dashboard = admin

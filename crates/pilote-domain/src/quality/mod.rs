@@ -1,9 +1,12 @@
 //! The `quality` context: the quality observatory: RGAA audits, RGESN, `EcoIndex`, probes, identity and hosting records.
 //!
-//! The `EcoIndex` is computed here ([`ecoindex`]); the other types arrive with the issues that
-//! build their capabilities, and the module exists so that every layer keeps the same map of
-//! contexts.
+//! Computed here so far: the `EcoIndex` ([`ecoindex`]), the RGAA compliance rate and the
+//! statement it allows ([`rgaa`]), RGESN scores ([`rgesn`]) and the observatory's levels
+//! ([`observatory`]). Records, probes and the observatory table build on them.
 
 pub mod ecoindex;
+pub mod observatory;
+pub mod rgaa;
+pub mod rgesn;
 
 pub use ecoindex::{EcoIndex, Grade, PageMeasure};

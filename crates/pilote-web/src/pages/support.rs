@@ -193,40 +193,42 @@ struct AskForm {
     products: Vec<(String, String)>,
 }
 
+/// Choices (slug, name) in the order of their names, accents aside.
+fn by_name(choices: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> = choices.collect();
+    choices.sort_by_cached_key(|(_, name)| pilote_search::fold(name));
+    choices
+}
+
 fn ask_form(state: &AppState, principal: &Principal, mut form: FormState) -> AskForm {
     let model = state.model();
-    let mut organisations: Vec<(String, String)> = model
-        .portfolio()
-        .organisations
-        .iter()
-        .filter(|o| {
-            principal.may(
-                Action::RequestSupport,
-                &Target {
+    let may_ask = |target: Target| principal.may(Action::RequestSupport, &target);
+    let organisations = by_name(
+        model
+            .portfolio()
+            .organisations
+            .iter()
+            .filter(|o| {
+                may_ask(Target {
                     organisation: Some(o.slug.clone()),
                     ..Target::default()
-                },
-            )
-        })
-        .map(|o| (o.slug.to_string(), o.name.clone()))
-        .collect();
-    organisations.sort_by_cached_key(|(_, name)| pilote_search::fold(name));
-    let mut products: Vec<(String, String)> = model
-        .portfolio()
-        .products
-        .iter()
-        .filter(|p| {
-            principal.may(
-                Action::RequestSupport,
-                &Target {
+                })
+            })
+            .map(|o| (o.slug.to_string(), o.name.clone())),
+    );
+    let products = by_name(
+        model
+            .portfolio()
+            .products
+            .iter()
+            .filter(|p| {
+                may_ask(Target {
                     product: Some(p.slug.clone()),
                     ..Target::default()
-                },
-            )
-        })
-        .map(|p| (p.slug.to_string(), p.title.clone()))
-        .collect();
-    products.sort_by_cached_key(|(_, title)| pilote_search::fold(title));
+                })
+            })
+            .map(|p| (p.slug.to_string(), p.title.clone())),
+    );
     if form.value("urgency").is_empty() {
         form.fields
             .insert("urgency".into(), Urgency::Normal.as_str().into());

@@ -331,6 +331,30 @@ impl TestApp {
         )
     }
 
+    /// Sends a request from a client of its own (no session), with a token and a JSON body
+    /// when given; returns the status and the JSON body (`null` when there is none).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = reqwest::Client::new().request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
     /// Stops the server gracefully.
     pub async fn stop(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
