@@ -116,6 +116,20 @@ enum Command {
         #[arg(long)]
         size_kb: f64,
     },
+    /// Check a service's address now and print every measure as JSON (availability, time,
+    /// page weight and EcoIndex, accessibility mention, sign-in buttons, HTTPS and security
+    /// headers); stores nothing. Exits with 1 when the service is down.
+    Probe {
+        /// The address to check (http:// or https://).
+        #[arg(long)]
+        url: String,
+        /// Seconds allowed for each request.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+        /// Attempts after a failed first one.
+        #[arg(long, default_value_t = 2)]
+        retries: u32,
+    },
     /// Check or read the audit log.
     Audit {
         #[command(subcommand)]
@@ -300,6 +314,23 @@ impl Cli {
                 let measure = pilote_domain::quality::PageMeasure::new(dom, requests, size_kb)?;
                 println!("{}", serde_json::to_string(&measure.ecoindex()?)?);
                 Ok(ExitCode::SUCCESS)
+            }
+            Command::Probe {
+                url,
+                timeout,
+                retries,
+            } => {
+                let prober = pilote_probe::Prober::new(pilote_probe::ProbeConfig {
+                    timeout: std::time::Duration::from_secs(timeout),
+                    retries,
+                    ..pilote_probe::ProbeConfig::default()
+                })?;
+                let check = prober.check(&url).await?;
+                println!("{}", serde_json::to_string_pretty(&check)?);
+                Ok(match check.availability {
+                    pilote_probe::Availability::Up { .. } => ExitCode::SUCCESS,
+                    pilote_probe::Availability::Down { .. } => ExitCode::from(1),
+                })
             }
             Command::Audit { command } => {
                 let (database, run) = match &command {
