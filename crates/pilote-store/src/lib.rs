@@ -68,6 +68,7 @@ mod committee;
 mod delivery;
 mod identity;
 mod impact;
+mod quality;
 mod release;
 mod support;
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};

@@ -24,6 +24,8 @@ pub(crate) mod identity;
 pub(crate) mod impact;
 #[path = "repo/portfolio.rs"]
 pub(crate) mod portfolio;
+#[path = "repo/quality.rs"]
+pub(crate) mod quality;
 #[path = "repo/release.rs"]
 pub(crate) mod release;
 #[path = "repo/schema.rs"]

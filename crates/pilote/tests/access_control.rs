@@ -430,6 +430,12 @@ fn api_endpoints() -> Vec<Endpoint> {
             committee_target("fabrique-demo"),
         ),
         e(
+            Method::PUT,
+            "/api/v1/products/{slug}/quality-record",
+            Action::UpdateProduct,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
             Method::POST,
             "/api/v1/support-requests",
             Action::RequestSupport,
@@ -731,6 +737,10 @@ async fn api_request(
         ("POST", "/api/v1/committees/{id}/decisions") => (
             format!("/api/v1/committees/{}/decisions", id("committee")),
             Some(json!({"product": "eau-claire", "kind": "continue"})),
+        ),
+        ("PUT", "/api/v1/products/{slug}/quality-record") => (
+            "/api/v1/products/eau-claire/quality-record".into(),
+            Some(json!({"identity": "proconnect", "statement": {"status": "not_compliant"}})),
         ),
         ("POST", "/api/v1/support-requests") => (
             "/api/v1/support-requests".into(),

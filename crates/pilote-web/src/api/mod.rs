@@ -13,6 +13,7 @@ pub mod me;
 pub mod members;
 pub mod organisations;
 pub mod products;
+pub mod quality;
 pub mod releases;
 pub mod support;
 pub mod teams;
@@ -97,6 +98,8 @@ use crate::{ApiError, AppState};
         support::message::write_support_message,
         support::dashboard::support_dashboard,
         support::notifications::my_notifications,
+        quality::show_record::show_quality_record,
+        quality::update_record::update_quality_record,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -261,6 +264,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/support/dashboard",
             get(support::dashboard::support_dashboard),
+        )
+        .route(
+            "/api/v1/products/{slug}/quality-record",
+            get(quality::show_record::show_quality_record)
+                .put(quality::update_record::update_quality_record),
         )
         .route(
             "/api/v1/me/notifications",
