@@ -171,6 +171,17 @@ pub enum DomainError {
     /// An expert who is not in the steering team.
     #[error("le compte n° {0} n'est pas membre de l'équipe de pilotage (administrateur ou expert)")]
     NotAnExpert(i64),
+    /// An audit result for a criterion the audit's type does not check.
+    #[error("le critère {criterion} n'est pas vérifié par un « {audit} »")]
+    CriterionOutsideAudit {
+        /// The criterion.
+        criterion: String,
+        /// The audit's type.
+        audit: &'static str,
+    },
+    /// Non-compliances recorded on a criterion that is not non-compliant.
+    #[error("seul un critère non conforme a des non-conformités")]
+    NonComplianceOnCompliant,
     /// A support request naming neither an organisation nor a product.
     #[error("indiquez l'organisation qui demande ou le produit concerné")]
     SupportWithoutRequester,

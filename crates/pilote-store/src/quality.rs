@@ -1,8 +1,9 @@
-//! Quality's records through the [`Store`].
+//! Quality's records and RGAA audits through the [`Store`].
 
 use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
 use pilote_domain::quality::record::QualityRecord;
+use pilote_domain::quality::rgaa::Audit;
 
 use crate::{Result, Store};
 
@@ -21,5 +22,21 @@ impl Store {
         at: &str,
     ) -> Result<()> {
         dispatch!(self, pool => backend::quality::save(pool, product, record, actor, at).await)
+    }
+
+    /// One RGAA audit; [`crate::StoreError::NotFound`] when none has this number.
+    pub async fn rgaa_audit(&self, id: i64) -> Result<Audit> {
+        dispatch!(self, pool => backend::quality::audit(pool, id).await)
+    }
+
+    /// A product's RGAA audits, latest first.
+    pub async fn rgaa_audits(&self, product: &Slug) -> Result<Vec<Audit>> {
+        dispatch!(self, pool => backend::quality::audits(pool, product).await)
+    }
+
+    /// Stores a new RGAA audit (number 0) or replaces one (already checked), in the audit
+    /// log; returns its number.
+    pub async fn save_rgaa_audit(&self, audit: &Audit, actor: &Actor, at: &str) -> Result<i64> {
+        dispatch!(self, pool => backend::quality::save_audit(pool, audit, actor, at).await)
     }
 }

@@ -227,6 +227,21 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
         .await
         .unwrap();
     ids.push(("support", request.id));
+    // An RGAA audit of eau-claire, for the endpoint that records its results.
+    let audit = db
+        .store
+        .save_rgaa_audit(
+            &serde_json::from_value(json!({
+                "product": "eau-claire", "kind": "fast", "date": "2025-03-01",
+                "pages": [{"title": "Accueil", "url": "https://eau-claire.example.org/"}]
+            }))
+            .unwrap(),
+            &Actor::system("test"),
+            "2025-03-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
+    ids.push(("audit", audit));
     (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
 }
 
@@ -428,6 +443,18 @@ fn api_endpoints() -> Vec<Endpoint> {
             "/api/v1/committees/{id}/decisions",
             Action::ManageCommittees,
             committee_target("fabrique-demo"),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/products/{slug}/audits",
+            Action::UpdateProduct,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/products/{slug}/audits/{id}/pages/{page}/criteria/{criterion}",
+            Action::UpdateProduct,
+            product_target("eau-claire", "fabrique-demo"),
         ),
         e(
             Method::PUT,
@@ -737,6 +764,18 @@ async fn api_request(
         ("POST", "/api/v1/committees/{id}/decisions") => (
             format!("/api/v1/committees/{}/decisions", id("committee")),
             Some(json!({"product": "eau-claire", "kind": "continue"})),
+        ),
+        ("POST", "/api/v1/products/{slug}/audits") => (
+            "/api/v1/products/eau-claire/audits".into(),
+            Some(json!({"kind": "full", "date": "2025-06-01",
+                        "pages": [{"title": "Accueil", "url": "https://eau-claire.example.org/"}]})),
+        ),
+        ("PUT", "/api/v1/products/{slug}/audits/{id}/pages/{page}/criteria/{criterion}") => (
+            format!(
+                "/api/v1/products/eau-claire/audits/{}/pages/1/criteria/1.1",
+                id("audit")
+            ),
+            Some(json!({"status": "compliant"})),
         ),
         ("PUT", "/api/v1/products/{slug}/quality-record") => (
             "/api/v1/products/eau-claire/quality-record".into(),

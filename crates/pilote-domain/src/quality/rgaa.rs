@@ -119,14 +119,83 @@ vocabulary! {
     }
 }
 
+/// The 25 criteria of the quick audit (« audit rapide » of the State's design team).
+const FAST: [(u8, u8); 25] = [
+    (1, 1),
+    (3, 1),
+    (4, 1),
+    (4, 10),
+    (5, 3),
+    (5, 7),
+    (6, 1),
+    (6, 2),
+    (7, 1),
+    (7, 3),
+    (8, 3),
+    (8, 4),
+    (8, 5),
+    (9, 1),
+    (10, 3),
+    (10, 6),
+    (10, 7),
+    (11, 1),
+    (11, 2),
+    (11, 5),
+    (11, 6),
+    (11, 9),
+    (11, 10),
+    (12, 8),
+    (12, 9),
+];
+
+/// The 25 criteria the complementary audit adds to the quick one.
+const COMPLEMENTARY: [(u8, u8); 25] = [
+    (1, 3),
+    (1, 5),
+    (1, 6),
+    (1, 7),
+    (4, 2),
+    (4, 4),
+    (4, 8),
+    (4, 9),
+    (5, 4),
+    (5, 6),
+    (7, 2),
+    (8, 2),
+    (8, 6),
+    (8, 10),
+    (10, 2),
+    (10, 8),
+    (10, 9),
+    (10, 10),
+    (13, 1),
+    (13, 3),
+    (13, 4),
+    (13, 5),
+    (13, 6),
+    (13, 7),
+    (13, 8),
+];
+
 impl AuditType {
-    /// How many criteria the audit checks.
-    pub const fn criteria(self) -> usize {
-        match self {
-            Self::Fast => 25,
-            Self::Complementary => 50,
-            Self::Full => 106,
-        }
+    /// The criteria the audit checks, in RGAA order.
+    pub fn criteria(self) -> Vec<CriterionId> {
+        let listed = |pairs: &[(u8, u8)]| {
+            pairs
+                .iter()
+                .map(|(topic, number)| CriterionId {
+                    topic: *topic,
+                    number: *number,
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut criteria = match self {
+            Self::Fast => listed(&FAST),
+            Self::Complementary => [listed(&FAST), listed(&COMPLEMENTARY)].concat(),
+            Self::Full => CriterionId::all().collect(),
+        };
+        criteria.sort_unstable();
+        criteria
     }
 }
 
@@ -247,6 +316,153 @@ pub fn figures(results: &BTreeMap<CriterionId, Vec<CriterionStatus>>) -> AuditFi
     figures
 }
 
+/// A page of the audit's sample.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SamplePage {
+    /// What the page is (« Accueil », « Formulaire de demande »).
+    pub title: String,
+    /// Its address.
+    pub url: String,
+}
+
+/// A non-compliance found on a page for a criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NonCompliance {
+    /// What is wrong.
+    pub title: String,
+    /// How much it hinders people.
+    pub impact: UserImpact,
+    /// Whether it is quick to fix.
+    #[serde(default)]
+    pub quick_win: bool,
+}
+
+/// A criterion's result on one page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CriterionResult {
+    /// The status.
+    pub status: CriterionStatus,
+    /// What the auditor noted.
+    #[serde(default)]
+    pub comment: String,
+    /// What fails, for a non-compliant criterion.
+    #[serde(default)]
+    pub non_compliances: Vec<NonCompliance>,
+}
+
+/// An RGAA audit of a product: its type, its sample, and each page's results.
+///
+/// A body gives `kind`, `date`, `auditor` and `pages`; results are set page by page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Audit {
+    /// The store's number; 0 before the audit is stored.
+    #[serde(default)]
+    pub id: i64,
+    /// The product audited (from the address).
+    pub product: crate::Slug,
+    /// How wide it is.
+    pub kind: AuditType,
+    /// The day it started.
+    pub date: chrono::NaiveDate,
+    /// Who audits.
+    #[serde(default)]
+    pub auditor: String,
+    /// The sample.
+    pub pages: Vec<SamplePage>,
+    /// For each page of the sample, in order, the results recorded so far by criterion
+    /// (« 1.1 »); a criterion without a result is not tested.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub results: Vec<BTreeMap<CriterionId, CriterionResult>>,
+}
+
+impl Audit {
+    /// Inconsistencies within the audit, by field.
+    pub fn validate(&self) -> Vec<crate::portfolio::DataQualityWarning> {
+        use crate::portfolio::DataQualityWarning;
+        let mut warnings = Vec::new();
+        if self.pages.is_empty() {
+            warnings.push(DataQualityWarning::new(
+                "pages",
+                DomainError::RequiredText("échantillon de pages").to_string(),
+            ));
+        }
+        for (index, page) in self.pages.iter().enumerate() {
+            if page.title.trim().is_empty() {
+                warnings.push(DataQualityWarning::new(
+                    format!("pages[{index}].title"),
+                    DomainError::RequiredText("titre de la page").to_string(),
+                ));
+            }
+            if !crate::is_http_url(&page.url) {
+                warnings.push(DataQualityWarning::new(
+                    format!("pages[{index}].url"),
+                    DomainError::NotAWebAddress(page.url.clone()).to_string(),
+                ));
+            }
+        }
+        if self.results.len() > self.pages.len() {
+            warnings.push(DataQualityWarning::new(
+                "results",
+                DomainError::TooLong {
+                    field: "résultats (une liste par page de l'échantillon)",
+                    max: self.pages.len(),
+                }
+                .to_string(),
+            ));
+        }
+        let criteria = self.kind.criteria();
+        for (index, page) in self.results.iter().enumerate() {
+            for (id, result) in page {
+                if !criteria.contains(id) {
+                    warnings.push(DataQualityWarning::new(
+                        format!("results[{index}].{id}"),
+                        DomainError::CriterionOutsideAudit {
+                            criterion: id.to_string(),
+                            audit: self.kind.label(),
+                        }
+                        .to_string(),
+                    ));
+                }
+                if result.status != CriterionStatus::NonCompliant
+                    && !result.non_compliances.is_empty()
+                {
+                    warnings.push(DataQualityWarning::new(
+                        format!("results[{index}].{id}.non_compliances"),
+                        DomainError::NonComplianceOnCompliant.to_string(),
+                    ));
+                }
+            }
+        }
+        warnings
+    }
+
+    /// Each criterion of the audit with its statuses over the sample, a missing result
+    /// being not tested.
+    pub fn statuses(&self) -> BTreeMap<CriterionId, Vec<CriterionStatus>> {
+        self.kind
+            .criteria()
+            .into_iter()
+            .map(|id| {
+                let statuses = (0..self.pages.len())
+                    .map(|page| {
+                        self.results
+                            .get(page)
+                            .and_then(|results| results.get(&id))
+                            .map_or(CriterionStatus::NotTested, |r| r.status)
+                    })
+                    .collect();
+                (id, statuses)
+            })
+            .collect()
+    }
+
+    /// The audit's figures: rate and statement.
+    pub fn figures(&self) -> AuditFigures {
+        figures(&self.statuses())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,6 +569,86 @@ mod tests {
             StatementStatus::NotCompliant
         );
         assert_eq!(StatementStatus::of_rate(0.0), StatementStatus::NotCompliant);
-        assert_eq!(AuditType::Full.criteria(), CriterionId::all().count());
+    }
+
+    #[test]
+    fn an_audit_counts_what_is_not_yet_tested() {
+        let mut audit: Audit = serde_json::from_value(serde_json::json!({
+            "product": "a", "kind": "fast", "date": "2025-03-01",
+            "pages": [{"title": "Accueil", "url": "https://a.gouv.fr/"},
+                      {"title": "Formulaire", "url": "https://a.gouv.fr/demande"}]
+        }))
+        .unwrap();
+        assert!(audit.validate().is_empty());
+        assert_eq!(audit.figures().incomplete, 25);
+        assert_eq!(audit.figures().rate, Some(0.0));
+        let result = |status| CriterionResult {
+            status,
+            comment: String::new(),
+            non_compliances: Vec::new(),
+        };
+        for page in 0..2 {
+            audit.results.push(
+                AuditType::Fast
+                    .criteria()
+                    .into_iter()
+                    .map(|id| (id, result(NotApplicable)))
+                    .collect(),
+            );
+            audit.results[page].insert(id("1.1"), result(Compliant));
+        }
+        audit.results[1].insert(id("11.1"), result(NonCompliant));
+        audit.results[0].insert(id("11.1"), result(Compliant));
+        let figures = audit.figures();
+        assert_eq!(
+            (figures.compliant, figures.non_compliant, figures.incomplete),
+            (1, 1, 0)
+        );
+        assert_eq!(figures.rate, Some(50.0));
+        // A result outside the audit's criteria, or a non-compliance on a compliant one.
+        audit.results[0].insert(id("2.1"), result(Compliant));
+        audit.results[0]
+            .get_mut(&id("1.1"))
+            .unwrap()
+            .non_compliances
+            .push(NonCompliance {
+                title: "x".into(),
+                impact: UserImpact::Major,
+                quick_win: false,
+            });
+        let fields: Vec<String> = audit.validate().into_iter().map(|w| w.field).collect();
+        assert_eq!(fields, ["results[0].1.1.non_compliances", "results[0].2.1"]);
+        let json = serde_json::to_value(&audit).unwrap();
+        assert_eq!(json["results"][1]["11.1"]["status"], "non_compliant");
+        assert_eq!(serde_json::from_value::<Audit>(json).unwrap(), audit);
+    }
+
+    #[test]
+    fn each_audit_type_has_its_criteria() {
+        for (kind, count) in [
+            (AuditType::Fast, 25),
+            (AuditType::Complementary, 50),
+            (AuditType::Full, 106),
+        ] {
+            let criteria = kind.criteria();
+            assert_eq!(criteria.len(), count, "{kind:?}");
+            let mut unique = criteria.clone();
+            unique.dedup();
+            assert_eq!(unique.len(), count, "no criterion twice");
+            for id in &criteria {
+                assert_eq!(CriterionId::new(id.topic, id.number).as_ref(), Ok(id));
+            }
+        }
+        let fast = AuditType::Fast.criteria();
+        assert!(
+            AuditType::Complementary
+                .criteria()
+                .iter()
+                .filter(|c| fast.contains(c))
+                .count()
+                == 25
+        );
+        assert_eq!(fast.first(), Some(&id("1.1")));
+        assert_eq!(fast.last(), Some(&id("12.9")));
     }
 }

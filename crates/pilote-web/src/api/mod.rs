@@ -100,6 +100,10 @@ use crate::{ApiError, AppState};
         support::notifications::my_notifications,
         quality::show_record::show_quality_record,
         quality::update_record::update_quality_record,
+        quality::audit_list::list_audits,
+        quality::audit_list::create_audit,
+        quality::audit_show::show_audit,
+        quality::audit_result::record_result,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -269,6 +273,18 @@ pub fn router() -> Router<AppState> {
             "/api/v1/products/{slug}/quality-record",
             get(quality::show_record::show_quality_record)
                 .put(quality::update_record::update_quality_record),
+        )
+        .route(
+            "/api/v1/products/{slug}/audits",
+            get(quality::audit_list::list_audits).post(quality::audit_list::create_audit),
+        )
+        .route(
+            "/api/v1/products/{slug}/audits/{id}",
+            get(quality::audit_show::show_audit),
+        )
+        .route(
+            "/api/v1/products/{slug}/audits/{id}/pages/{page}/criteria/{criterion}",
+            put(quality::audit_result::record_result),
         )
         .route(
             "/api/v1/me/notifications",

@@ -1,6 +1,11 @@
 //! `/api/v1/products/{slug}/quality-record`: a product's record of sign-in, hosting,
-//! security homologation and accessibility statement.
+//! security homologation and accessibility statement; `/api/v1/products/{slug}/audits`:
+//! its RGAA audits, run page by page.
 
+pub mod audit_list;
+pub mod audit_result;
+pub mod audit_show;
+pub mod audits;
 pub mod show_record;
 pub mod update_record;
 

@@ -1,0 +1,157 @@
+//! RGAA audits through the API: a sample, results page by page, the report's rate and
+//! statement, refusals, and the audit log.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+mod common;
+
+use common::{TestApp, TestDb};
+use pilote_domain::identity::Scope;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn run_page_by_page(db: TestDb) {
+    db.fill_demo().await;
+    let app = TestApp::spawn_writable(db).await;
+    let member = app.token_for("membre-produit", &Scope::ALL).await;
+    let (status, created) = app
+        .call(
+            Method::POST,
+            "/api/v1/products/droits-simples/audits",
+            Some(&member),
+            Some(&json!({
+                "kind": "fast", "date": "2025-05-02", "auditor": "Cabinet Accès",
+                "pages": [
+                    {"title": "Accueil", "url": "https://droits-simples.example.org/"},
+                    {"title": "Simulateur", "url": "https://droits-simples.example.org/simuler"}
+                ]
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["product"], "droits-simples");
+    assert_eq!(created["figures"]["incomplete"], 25, "nothing tested yet");
+    assert_eq!(created["figures"]["rate"], 0.0);
+    assert_eq!(created["criteria"].as_array().unwrap().len(), 25);
+    let id = created["id"].as_i64().unwrap();
+    let base = format!("/api/v1/products/droits-simples/audits/{id}");
+    let put = |page: u32, criterion: &str, body: Value| {
+        let app = &app;
+        let member = member.clone();
+        let path = format!("{base}/pages/{page}/criteria/{criterion}");
+        async move {
+            app.call(Method::PUT, &path, Some(&member), Some(&body))
+                .await
+        }
+    };
+    // Every criterion of the quick audit not applicable on both pages, but three.
+    let (_, report) = app.get(&base).await;
+    for line in report["criteria"].as_array().unwrap() {
+        let criterion = line["criterion"].as_str().unwrap();
+        for page in [1, 2] {
+            let (status, _) = put(page, criterion, json!({"status": "not_applicable"})).await;
+            assert_eq!(status, 200);
+        }
+    }
+    // 1.1: compliant on one page, not applicable on the other: compliant.
+    put(1, "1.1", json!({"status": "compliant"})).await;
+    // 11.1: non-compliant on the second page, with what fails.
+    put(1, "11.1", json!({"status": "compliant"})).await;
+    let (status, report) = put(
+        2,
+        "11.1",
+        json!({"status": "non_compliant", "comment": "Champ sans étiquette",
+               "non_compliances": [{"title": "Le champ « revenus » n'a pas d'étiquette",
+                                    "impact": "blocking", "quick_win": true}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    // 8.5: left untested on the second page.
+    put(1, "8.5", json!({"status": "compliant"})).await;
+    let (status, report) = put(2, "8.5", json!({"status": "not_tested"})).await;
+    assert_eq!(status, 200);
+    let figures = &report["figures"];
+    assert_eq!(figures["compliant"], 1);
+    assert_eq!(figures["non_compliant"], 1);
+    assert_eq!(figures["incomplete"], 1);
+    assert_eq!(figures["not_applicable"], 22);
+    // 1 compliant of 3 applicable.
+    assert_eq!(figures["rate"], 33.33);
+    assert_eq!(figures["statement"], "not_compliant");
+    let status_of = |report: &Value, criterion: &str| {
+        report["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["criterion"] == criterion)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status_of(&report, "1.1"), "compliant");
+    assert_eq!(status_of(&report, "11.1"), "non_compliant");
+    assert_eq!(status_of(&report, "8.5"), "incomplete");
+    // Testing 8.5 and fixing 11.1 makes it 100 %.
+    put(2, "8.5", json!({"status": "compliant"})).await;
+    let (_, report) = put(2, "11.1", json!({"status": "compliant"})).await;
+    assert_eq!(report["figures"]["rate"], 100.0);
+    assert_eq!(report["figures"]["statement"], "fully_compliant");
+    let (_, shown) = app.get(&base).await;
+    assert_eq!(shown["results"][1]["11.1"]["status"], "compliant");
+
+    // Refusals: a criterion the quick audit does not check, a page outside the sample,
+    // non-compliances on a compliant criterion, another product's member.
+    let (status, _) = put(1, "2.1", json!({"status": "compliant"})).await;
+    assert_eq!(status, 404);
+    let (status, _) = put(3, "1.1", json!({"status": "compliant"})).await;
+    assert_eq!(status, 404);
+    let (status, refused) = put(
+        1,
+        "1.1",
+        json!({"status": "compliant", "non_compliances": [{"title": "x", "impact": "minor"}]}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        refused["error"]["fields"]["results[0].1.1.non_compliances"].is_string(),
+        "{refused}"
+    );
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/products/eau-claire/audits",
+            Some(&member),
+            Some(&json!({"kind": "full", "date": "2025-05-02", "pages": [
+                {"title": "Accueil", "url": "https://eau-claire.example.org/"}]})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, refused) = app
+        .call(
+            Method::POST,
+            "/api/v1/products/droits-simples/audits",
+            Some(&member),
+            Some(&json!({"kind": "full", "date": "2025-05-02", "pages": [{"title": "", "url": "accueil"}]})),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let fields = refused["error"]["fields"].as_object().unwrap();
+    assert!(fields.contains_key("pages[0].title") && fields.contains_key("pages[0].url"));
+    // Another product's address does not reach this audit.
+    let (status, _) = app
+        .get(&format!("/api/v1/products/eau-claire/audits/{id}"))
+        .await;
+    assert_eq!(status, 404);
+    let (_, listed) = app.get("/api/v1/products/droits-simples/audits").await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["figures"]["rate"], 100.0);
+    // Every write is in the log: the creation and each result.
+    let history = app
+        .db
+        .store
+        .audit_history("rgaa_audit", &id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1 + 50 + 3 + 2 + 2);
+    app.stop().await;
+}
+on_both_backends!(rgaa_audits, run_page_by_page);
