@@ -179,6 +179,9 @@ pub enum DomainError {
         /// The audit's type.
         audit: &'static str,
     },
+    /// A criterion answered twice in one self-assessment.
+    #[error("le critère {0} a déjà une réponse")]
+    AnsweredTwice(String),
     /// Non-compliances recorded on a criterion that is not non-compliant.
     #[error("seul un critère non conforme a des non-conformités")]
     NonComplianceOnCompliant,

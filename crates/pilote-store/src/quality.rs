@@ -1,16 +1,37 @@
-//! Quality's records and RGAA audits through the [`Store`].
+//! Quality's records, RGESN self-assessments and RGAA audits through the [`Store`].
 
 use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
 use pilote_domain::quality::record::QualityRecord;
 use pilote_domain::quality::rgaa::Audit;
+use pilote_domain::quality::rgesn::Assessment;
 
 use crate::{Result, Store};
 
 impl Store {
     /// A product's quality record and when it was written; `None` when none is.
     pub async fn quality_record(&self, product: &Slug) -> Result<Option<(QualityRecord, String)>> {
-        dispatch!(self, pool => backend::quality::record(pool, product).await)
+        dispatch!(self, pool => backend::quality::document(pool, backend::quality::Document::Record, product).await)
+    }
+
+    /// A product's RGESN self-assessment and when it was written; `None` when none is.
+    pub async fn rgesn_assessment(
+        &self,
+        product: &Slug,
+    ) -> Result<Option<(Vec<Assessment>, String)>> {
+        dispatch!(self, pool => backend::quality::document(pool, backend::quality::Document::Rgesn, product).await)
+    }
+
+    /// Writes a product's RGESN self-assessment (already checked), in the audit log.
+    pub async fn save_rgesn_assessment(
+        &self,
+        product: &Slug,
+        assessments: &[Assessment],
+        actor: &Actor,
+        at: &str,
+    ) -> Result<()> {
+        let assessments = assessments.to_vec();
+        dispatch!(self, pool => backend::quality::save_document(pool, backend::quality::Document::Rgesn, product, &assessments, actor, at).await)
     }
 
     /// Writes a product's quality record (already checked), in the audit log.
@@ -21,7 +42,7 @@ impl Store {
         actor: &Actor,
         at: &str,
     ) -> Result<()> {
-        dispatch!(self, pool => backend::quality::save(pool, product, record, actor, at).await)
+        dispatch!(self, pool => backend::quality::save_document(pool, backend::quality::Document::Record, product, record, actor, at).await)
     }
 
     /// One RGAA audit; [`crate::StoreError::NotFound`] when none has this number.

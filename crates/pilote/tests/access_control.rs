@@ -445,6 +445,12 @@ fn api_endpoints() -> Vec<Endpoint> {
             committee_target("fabrique-demo"),
         ),
         e(
+            Method::PUT,
+            "/api/v1/products/{slug}/rgesn",
+            Action::UpdateProduct,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
             Method::POST,
             "/api/v1/products/{slug}/audits",
             Action::UpdateProduct,
@@ -764,6 +770,10 @@ async fn api_request(
         ("POST", "/api/v1/committees/{id}/decisions") => (
             format!("/api/v1/committees/{}/decisions", id("committee")),
             Some(json!({"product": "eau-claire", "kind": "continue"})),
+        ),
+        ("PUT", "/api/v1/products/{slug}/rgesn") => (
+            "/api/v1/products/eau-claire/rgesn".into(),
+            Some(json!({"assessments": [{"criterion": "1.1", "answer": "met"}]})),
         ),
         ("POST", "/api/v1/products/{slug}/audits") => (
             "/api/v1/products/eau-claire/audits".into(),

@@ -155,3 +155,71 @@ async fn run_page_by_page(db: TestDb) {
     app.stop().await;
 }
 on_both_backends!(rgaa_audits, run_page_by_page);
+
+async fn self_assess_eco_design(db: TestDb) {
+    db.fill_demo().await;
+    let app = TestApp::spawn_writable(db).await;
+    let member = app.token_for("membre-produit", &Scope::ALL).await;
+    let path = "/api/v1/products/droits-simples/rgesn";
+    let (status, empty) = app.get(path).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (empty["criteria"].as_u64(), empty["answered"].as_u64()),
+        (Some(79), Some(0))
+    );
+    assert_eq!(empty["overall"]["percent"], Value::Null);
+    let answers = json!({"assessments": [
+        {"criterion": "1.1", "answer": "met", "comment": "Utilité évaluée en atelier"},
+        {"criterion": "1.2", "answer": "not_met"},
+        {"criterion": "4.1", "answer": "met"},
+        {"criterion": "4.2", "answer": "not_applicable"},
+        {"criterion": "8.1", "answer": "met"}
+    ]});
+    let (status, saved) = app
+        .call(Method::PUT, path, Some(&member), Some(&answers))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["answered"], 5);
+    assert_eq!(saved["themes"][0]["percent"], 50.0);
+    assert_eq!(saved["themes"][3]["percent"], 100.0);
+    assert_eq!(saved["themes"][1]["percent"], Value::Null);
+    assert_eq!(saved["overall"]["met"], 3);
+    assert_eq!(saved["overall"]["applicable"], 4);
+    assert_eq!(saved["overall"]["percent"], 75.0);
+    let (status, refused) = app
+        .call(
+            Method::PUT,
+            path,
+            Some(&member),
+            Some(&json!({"assessments": [
+                {"criterion": "4.20", "answer": "met"},
+                {"criterion": "1.1", "answer": "met"},
+                {"criterion": "1.1", "answer": "not_met"}
+            ]})),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let fields = refused["error"]["fields"].as_object().unwrap();
+    assert!(fields.contains_key("assessments[0].criterion"), "{refused}");
+    assert!(fields.contains_key("assessments[2].criterion"), "{refused}");
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            "/api/v1/products/eau-claire/rgesn",
+            Some(&member),
+            Some(&answers),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (_, shown) = app.get(path).await;
+    assert_eq!(shown["answered"], 5, "unchanged by the refusals");
+    let history = app
+        .db
+        .store
+        .audit_history("rgesn_assessment", "droits-simples")
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    app.stop().await;
+}
+on_both_backends!(rgesn, self_assess_eco_design);

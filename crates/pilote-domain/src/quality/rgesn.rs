@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::DomainError;
+use crate::portfolio::DataQualityWarning;
 use crate::vocabulary::vocabulary;
 
 vocabulary! {
@@ -28,12 +30,56 @@ vocabulary! {
     }
 }
 
+/// How many criteria each theme has, in theme order (79 in all).
+pub const CRITERIA_PER_THEME: [u8; 8] = [12, 5, 6, 19, 9, 11, 5, 12];
+
 impl Theme {
     /// The theme of a criterion (« 4.12 » is UX/UI), from its first number.
     pub fn of(criterion: &str) -> Option<Self> {
         let first: usize = criterion.split('.').next()?.parse().ok()?;
         Self::ALL.get(first.checked_sub(1)?).copied()
     }
+}
+
+/// Whether RGESN v1 has this criterion (« 4.12 »).
+pub fn is_criterion(criterion: &str) -> bool {
+    let Some((theme, number)) = criterion.split_once('.') else {
+        return false;
+    };
+    let (Ok(theme), Ok(number)) = (theme.parse::<usize>(), number.parse::<u8>()) else {
+        return false;
+    };
+    theme
+        .checked_sub(1)
+        .and_then(|index| CRITERIA_PER_THEME.get(index))
+        .is_some_and(|count| (1..=*count).contains(&number))
+}
+
+/// Inconsistencies of a self-assessment, by field: unknown criteria, criteria answered twice.
+pub fn validate(assessments: &[Assessment]) -> Vec<DataQualityWarning> {
+    let mut warnings = Vec::new();
+    for (index, assessment) in assessments.iter().enumerate() {
+        let field = format!("assessments[{index}].criterion");
+        if !is_criterion(&assessment.criterion) {
+            warnings.push(DataQualityWarning::new(
+                field,
+                DomainError::UnknownValue {
+                    what: "critère RGESN",
+                    value: assessment.criterion.clone(),
+                }
+                .to_string(),
+            ));
+        } else if assessments[..index]
+            .iter()
+            .any(|earlier| earlier.criterion == assessment.criterion)
+        {
+            warnings.push(DataQualityWarning::new(
+                field,
+                DomainError::AnsweredTwice(assessment.criterion.clone()).to_string(),
+            ));
+        }
+    }
+    warnings
 }
 
 vocabulary! {
@@ -135,6 +181,27 @@ mod tests {
         assert_eq!(Theme::of("9.1"), None);
         assert_eq!(Theme::of("0.1"), None);
         assert_eq!(Theme::of("x"), None);
+    }
+
+    #[test]
+    fn rgesn_has_79_criteria() {
+        let count: usize = CRITERIA_PER_THEME.iter().map(|n| usize::from(*n)).sum();
+        assert_eq!(count, 79);
+        assert!(is_criterion("4.19") && is_criterion("8.12") && is_criterion("1.1"));
+        assert!(!is_criterion("4.20") && !is_criterion("9.1") && !is_criterion("0.1"));
+        assert!(!is_criterion("x") && !is_criterion("1.") && !is_criterion("1.0"));
+        let fields: Vec<String> = validate(&[
+            answer("1.1", Answer::Met),
+            answer("4.20", Answer::Met),
+            answer("1.1", Answer::NotMet),
+        ])
+        .into_iter()
+        .map(|w| w.field)
+        .collect();
+        assert_eq!(
+            fields,
+            ["assessments[1].criterion", "assessments[2].criterion"]
+        );
     }
 
     #[test]

@@ -1,11 +1,13 @@
-//! Quality's repository: products' quality records and RGAA audits.
+//! Quality's repository: products' quality records, RGESN self-assessments and RGAA audits.
 //!
 //! Compiled once per backend like `portfolio.rs`.
 
 use pilote_domain::Slug;
 use pilote_domain::audit::{Actor, AuditAction};
-use pilote_domain::quality::record::QualityRecord;
 use pilote_domain::quality::rgaa::Audit;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::Db;
 use super::audit;
@@ -13,65 +15,115 @@ use super::impact::change;
 use crate::{Result, StoreError, json};
 
 type Pool = sqlx::Pool<Db>;
+type Tx<'c> = sqlx::Transaction<'c, Db>;
 
-/// A product's record and when it was last written; `None` when none is.
-pub(crate) async fn record(pool: &Pool, product: &Slug) -> Result<Option<(QualityRecord, String)>> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT record, updated_at FROM quality_records WHERE product_slug = $1")
-            .bind(product.as_str())
-            .fetch_optional(pool)
-            .await?;
-    row.map(|(record, at)| {
+/// Logs a record written whole: created when there was none before, updated otherwise.
+async fn log_written<T: serde::Serialize>(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    kind: &str,
+    id: String,
+    before: Option<&T>,
+    after: &T,
+) -> Result<()> {
+    let action = if before.is_some() {
+        AuditAction::Update
+    } else {
+        AuditAction::Create
+    };
+    let entry = change(action, kind, id, before, Some(after))?;
+    audit::append(tx, actor, &[entry]).await
+}
+
+/// A product's document kept whole: which table, and what the log calls it.
+#[derive(Clone, Copy)]
+pub(crate) enum Document {
+    /// The quality record.
+    Record,
+    /// The RGESN self-assessment.
+    Rgesn,
+}
+
+impl Document {
+    const fn table(self) -> &'static str {
+        match self {
+            Self::Record => "quality_records",
+            Self::Rgesn => "rgesn_assessments",
+        }
+    }
+
+    const fn kind(self) -> &'static str {
+        match self {
+            Self::Record => "quality_record",
+            Self::Rgesn => "rgesn_assessment",
+        }
+    }
+}
+
+/// A product's document and when it was last written; `None` when none is.
+pub(crate) async fn document<T: DeserializeOwned>(
+    pool: &Pool,
+    which: Document,
+    product: &Slug,
+) -> Result<Option<(T, String)>> {
+    let row: Option<(String, String)> = sqlx::query_as(&format!(
+        "SELECT document, updated_at FROM {} WHERE product_slug = $1",
+        which.table()
+    ))
+    .bind(product.as_str())
+    .fetch_optional(pool)
+    .await?;
+    row.map(|(text, at)| {
         Ok((
-            json::decode(&record, || format!("quality record of {product}"))?,
+            json::decode(&text, || format!("{} of {product}", which.kind()))?,
             at,
         ))
     })
     .transpose()
 }
 
-/// Writes a product's record, logging what it was and what it is.
-pub(crate) async fn save(
+/// Writes a product's document, logging what it was and what it is; the same document
+/// again writes nothing.
+pub(crate) async fn save_document<T: Serialize + DeserializeOwned + PartialEq>(
     pool: &Pool,
+    which: Document,
     product: &Slug,
-    record: &QualityRecord,
+    value: &T,
     actor: &Actor,
     at: &str,
 ) -> Result<()> {
     let mut tx = audit::begin(pool).await?;
-    let before: Option<QualityRecord> = sqlx::query_scalar::<_, String>(
-        "SELECT record FROM quality_records WHERE product_slug = $1",
-    )
+    let before: Option<T> = sqlx::query_scalar::<_, String>(&format!(
+        "SELECT document FROM {} WHERE product_slug = $1",
+        which.table()
+    ))
     .bind(product.as_str())
     .fetch_optional(&mut *tx)
     .await?
-    .map(|text| json::decode(&text, || format!("quality record of {product}")))
+    .map(|text| json::decode(&text, || format!("{} of {product}", which.kind())))
     .transpose()?;
-    if before.as_ref() == Some(record) {
+    if before.as_ref() == Some(value) {
         return Ok(());
     }
-    sqlx::query(
-        "INSERT INTO quality_records (product_slug, record, updated_by, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (product_slug) DO UPDATE SET record = excluded.record, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-    )
+    sqlx::query(&format!(
+        "INSERT INTO {} (product_slug, document, updated_by, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (product_slug) DO UPDATE SET document = excluded.document, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        which.table()
+    ))
     .bind(product.as_str())
-    .bind(json::encode(record))
+    .bind(json::encode(value))
     .bind(actor.to_string())
     .bind(at)
     .execute(&mut *tx)
     .await?;
-    let action = if before.is_some() {
-        AuditAction::Update
-    } else {
-        AuditAction::Create
-    };
-    let entry = change(
-        action,
-        "quality_record",
+    log_written(
+        &mut tx,
+        actor,
+        which.kind(),
         product.to_string(),
         before.as_ref(),
-        Some(record),
-    )?;
-    audit::append(&mut tx, actor, &[entry]).await?;
+        value,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -142,19 +194,15 @@ pub(crate) async fn save_audit(pool: &Pool, audit: &Audit, actor: &Actor, at: &s
         id,
         ..audit.clone()
     };
-    let action = if before.is_some() {
-        AuditAction::Update
-    } else {
-        AuditAction::Create
-    };
-    let entry = change(
-        action,
+    log_written(
+        &mut tx,
+        actor,
         "rgaa_audit",
         id.to_string(),
         before.as_ref(),
-        Some(&after),
-    )?;
-    audit::append(&mut tx, actor, &[entry]).await?;
+        &after,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -104,6 +104,8 @@ use crate::{ApiError, AppState};
         quality::audit_list::create_audit,
         quality::audit_show::show_audit,
         quality::audit_result::record_result,
+        quality::rgesn::show_rgesn,
+        quality::rgesn::replace_rgesn,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -273,6 +275,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/products/{slug}/quality-record",
             get(quality::show_record::show_quality_record)
                 .put(quality::update_record::update_quality_record),
+        )
+        .route(
+            "/api/v1/products/{slug}/rgesn",
+            get(quality::rgesn::show_rgesn).put(quality::rgesn::replace_rgesn),
         )
         .route(
             "/api/v1/products/{slug}/audits",

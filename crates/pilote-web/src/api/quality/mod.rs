@@ -1,11 +1,13 @@
 //! `/api/v1/products/{slug}/quality-record`: a product's record of sign-in, hosting,
 //! security homologation and accessibility statement; `/api/v1/products/{slug}/audits`:
-//! its RGAA audits, run page by page.
+//! its RGAA audits, run page by page; `/api/v1/products/{slug}/rgesn`: its RGESN
+//! self-assessment.
 
 pub mod audit_list;
 pub mod audit_result;
 pub mod audit_show;
 pub mod audits;
+pub mod rgesn;
 pub mod show_record;
 pub mod update_record;
 
