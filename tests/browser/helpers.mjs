@@ -226,6 +226,8 @@ export async function pagesOf(server) {
         ['admin-composition', '/admin/composition-recommandee', 200, true],
         ['comite-nouveau', '/comites/nouveau', 200, true],
         ['livraisons-produit-connecte', `/produits/${s.product}/livraisons`, 200, true],
+        // The demo's audit of its product.
+        ['audit-rapport', `/produits/${s.product}/audits/1`, 200, true],
         // The demo's first support request, in progress: the steering team's forms.
         ['accompagnement', '/accompagnement', 200, true],
         ['accompagnement-nouvelle', '/accompagnement/nouvelle', 200, true],
@@ -241,6 +243,7 @@ export async function pagesOf(server) {
     ['equipes-produits', '/equipes-produits', 200, false],
     ['livraisons', '/livraisons', 200, false],
     ['livraisons-produit', `/produits/${s.product}/livraisons`, 200, false],
+    ['qualite-produit', `/produits/${s.product}/qualite`, 200, false],
     ['comites', '/comites', 200, false],
     ['comites-en-retard', '/comites/en-retard', 200, false],
     ['incubateurs', '/incubateurs', 200, false],

@@ -88,6 +88,7 @@ pub async fn fill_if_empty(store: &Store) -> anyhow::Result<()> {
         store.replace_budget_lines(source, &lines, &actor).await?;
     }
     demo_committee(store, &actor).await?;
+    demo_quality(store, &actor).await?;
     tracing::info!("demo portfolio loaded");
     Ok(())
 }
@@ -242,6 +243,80 @@ pub async fn support_if_empty(store: &Store) -> anyhow::Result<()> {
             &actor(&member),
             "2025-06-20T10:00:00.000000Z",
         )
+        .await?;
+    Ok(())
+}
+
+/// The quality of eau-claire: its record, a quick RGAA audit of two pages in progress, and
+/// part of an RGESN self-assessment.
+async fn demo_quality(store: &Store, actor: &Actor) -> anyhow::Result<()> {
+    use pilote_domain::quality::record::QualityRecord;
+    use pilote_domain::quality::rgaa::{Audit, AuditType, CriterionResult, CriterionStatus};
+    use pilote_domain::quality::rgesn::Assessment;
+
+    let at = "2025-07-01T09:00:00.000000Z";
+    let product = pilote_domain::Slug::parse("eau-claire")?;
+    let record: QualityRecord = serde_json::from_value(serde_json::json!({
+        "identity": "franceconnect",
+        "hosting": {"provider": "Cloud interne (démo)", "model": "paas", "cloud": "internal_state",
+                    "data_sensitivity": "sensitive", "location": "France"},
+        "security": {"risk_analysis": true, "homologation_date": "2025-03-14",
+                     "decision": "granted", "mon_service_securise": true},
+        "statement": {"url": "https://eau-claire.example.org/accessibilite",
+                      "date": "2025-06-20", "status": "partially_compliant"}
+    }))?;
+    store
+        .save_quality_record(&product, &record, actor, at)
+        .await?;
+    let mut audit: Audit = serde_json::from_value(serde_json::json!({
+        "product": "eau-claire", "kind": "fast", "date": "2025-06-02",
+        "auditor": "Mission accessibilité (démo)",
+        "pages": [
+            {"title": "Accueil", "url": "https://eau-claire.example.org/"},
+            {"title": "Relevé de compteur", "url": "https://eau-claire.example.org/releve"}
+        ]
+    }))?;
+    let result = |status| CriterionResult {
+        status,
+        comment: String::new(),
+        non_compliances: Vec::new(),
+    };
+    for _ in 0..2 {
+        audit.results.push(
+            AuditType::Fast
+                .criteria()
+                .into_iter()
+                .enumerate()
+                .map(|(index, id)| {
+                    let status = if index % 3 == 0 {
+                        CriterionStatus::Compliant
+                    } else {
+                        CriterionStatus::NotApplicable
+                    };
+                    (id, result(status))
+                })
+                .collect(),
+        );
+    }
+    let field: pilote_domain::quality::rgaa::CriterionId = "11.1".parse()?;
+    audit.results[1].insert(
+        field,
+        serde_json::from_value(serde_json::json!({
+            "status": "non_compliant", "comment": "Le champ du numéro de compteur n’a pas d’étiquette.",
+            "non_compliances": [{"title": "Champ « numéro de compteur » sans étiquette",
+                                 "impact": "blocking", "quick_win": true}]
+        }))?,
+    );
+    store.save_rgaa_audit(&audit, actor, at).await?;
+    let assessments: Vec<Assessment> = serde_json::from_value(serde_json::json!([
+        {"criterion": "1.1", "answer": "met"},
+        {"criterion": "1.2", "answer": "met"},
+        {"criterion": "4.1", "answer": "not_met", "comment": "Parcours à raccourcir"},
+        {"criterion": "6.1", "answer": "met"},
+        {"criterion": "8.1", "answer": "not_applicable"}
+    ]))?;
+    store
+        .save_rgesn_assessment(&product, &assessments, actor, at)
         .await?;
     Ok(())
 }

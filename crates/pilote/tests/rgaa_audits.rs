@@ -152,6 +152,33 @@ async fn run_page_by_page(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(history.len(), 1 + 50 + 3 + 2 + 2);
+    // The pages: the product's quality and the audit's report.
+    let text = |path: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url(&path))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let quality = text("/produits/droits-simples/qualite".into()).await;
+    assert!(
+        quality.contains("Audit du 2025-05-02") && quality.contains("100 %"),
+        "{quality}"
+    );
+    assert!(quality.contains("Aucune autoévaluation RGESN."));
+    let report = text(format!("/produits/droits-simples/audits/{id}")).await;
+    assert!(
+        report.contains("Taux de conformité : <strong>100 %</strong> (totalement conforme)"),
+        "{report}"
+    );
+    assert!(report.contains("Simulateur : https://droits-simples.example.org/simuler"));
+    assert!(report.contains("Aucune non-conformité relevée."));
     app.stop().await;
 }
 on_both_backends!(rgaa_audits, run_page_by_page);

@@ -15,6 +15,7 @@ mod legal;
 mod markdown;
 mod network;
 mod products;
+mod quality;
 mod releases;
 mod support;
 
@@ -101,6 +102,8 @@ pub fn router() -> Router<AppState> {
             "/produits/{slug}/livraisons/{id}/supprimer",
             post(releases::withdraw),
         )
+        .route("/produits/{slug}/qualite", get(quality::show))
+        .route("/produits/{slug}/audits/{id}", get(quality::report))
         .route("/accompagnement", get(support::list))
         .route(
             "/accompagnement/nouvelle",
