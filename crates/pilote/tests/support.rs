@@ -885,3 +885,51 @@ async fn pages_ask_triage_and_answer() {
     drop(people);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_erased_member_leaves_no_name_in_requests() {
+    let db = TestDb::fresh(Backend::Sqlite).await.unwrap();
+    db.fill_demo().await;
+    let app = TestApp::spawn_writable(db).await;
+    let people = people(&app).await;
+    // Sarah Durand (the demo product member) asks for her product, and writes.
+    let (status, created) = app
+        .call(
+            Method::POST,
+            "/api/v1/support-requests",
+            Some(people.token(TEAM)),
+            Some(
+                &json!({"kind": "data", "title": "Données", "description": "Accès à une API.",
+                         "product": "droits-simples"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["requester"]["name"], "Sarah Durand");
+    let id = created["id"].as_i64().unwrap();
+    let path = format!("/api/v1/support-requests/{id}");
+    app.call(
+        Method::POST,
+        &format!("{path}/messages"),
+        Some(people.token(TEAM)),
+        Some(&json!({"body": "Précision"})),
+    )
+    .await;
+    app.db
+        .store
+        .erase_person(&Slug::parse("sarah.durand").unwrap(), &Actor::cli("dpo"))
+        .await
+        .unwrap();
+    let (_, shown) = app
+        .call(Method::GET, &path, Some(people.token(ADMIN)), None)
+        .await;
+    assert_eq!(shown["requester"]["name"], "compte supprimé");
+    let names: Vec<&str> = shown["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["compte supprimé", "compte supprimé"]);
+    app.stop().await;
+}

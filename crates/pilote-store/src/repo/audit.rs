@@ -337,6 +337,8 @@ pub(crate) async fn erase(pool: &Pool, member: &Slug, actor: &Actor) -> Result<E
     let cleared = portfolio::clear_personal_fields(&mut tx, member).await?;
     // An account only says who the person is: it goes, with its sessions and tokens.
     let deleted_accounts = super::identity::delete_accounts_of_member(&mut tx, member).await?;
+    // Support requests keep the names of those who took part: theirs go too.
+    super::support::forget_accounts(&mut tx, &deleted_accounts).await?;
     let member_found = cleared.is_some();
     if !member_found && destroyed_keys.is_empty() && deleted_accounts.is_empty() {
         return Err(StoreError::NotFound);

@@ -388,3 +388,27 @@ pub(crate) async fn advance(
     tx.commit().await?;
     Ok((after, event))
 }
+
+/// What requests show in place of the name of an account that is gone.
+pub(crate) const FORGOTTEN: &str = "compte supprimé";
+
+/// Replaces the names kept in requests and their trails for these accounts, inside the
+/// caller's transaction (a member's erasure).
+pub(crate) async fn forget_accounts(tx: &mut Tx<'_>, accounts: &[i64]) -> Result<()> {
+    const COLUMNS: [(&str, &str, &str); 4] = [
+        ("support_requests", "requester_name", "requester_account"),
+        ("support_requests", "assignee_name", "assignee_account"),
+        ("support_events", "actor_name", "actor_account"),
+        ("support_events", "expert_name", "expert_account"),
+    ];
+    for account in accounts {
+        for (table, name, key) in COLUMNS {
+            sqlx::query(&format!("UPDATE {table} SET {name} = $1 WHERE {key} = $2"))
+                .bind(FORGOTTEN)
+                .bind(account)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
