@@ -17,6 +17,7 @@ import {
   axeViolations,
   formatViolations,
   hasDemoSignIn,
+  closeBrowser,
   launch,
   open,
   reflowOverflow,
@@ -34,7 +35,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   // Every violation found, for the record (tests/browser/out/a11y-violations.json).
   await writeFile(join(OUT, 'a11y-violations.json'), JSON.stringify(found, null, 2) + '\n');
 });

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DESKTOP, OUT, SERVERS, demoSessionState, launch, open, pagesOf, requireServer, serverTestOptions } from './helpers.mjs';
+import { DESKTOP, OUT, SERVERS, demoSessionState, closeBrowser, launch, open, pagesOf, requireServer, serverTestOptions } from './helpers.mjs';
 
 const BIN = process.env.PILOTE_BIN;
 const GRADE_A = new Set(['accueil', 'produits', 'produit']);
@@ -26,7 +26,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   const header = ['server', 'template', 'path', 'dom', 'requests', 'kb', 'score', 'grade', 'ghg', 'water', 'size_source'];
   const lines = rows.map((r) => header.map((k) => r[k]).join('\t'));
   await writeFile(join(OUT, 'ecoindex.tsv'), [header.join('\t'), ...lines].join('\n') + '\n');

@@ -11,6 +11,7 @@ import {
   focused,
   formatViolations,
   hasDemoSignIn,
+  closeBrowser,
   launch,
   open,
   requireServer,
@@ -69,7 +70,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
 });
 
 /** Skip link "Contenu", Enter: the focus is at the start of <main>. */

@@ -245,6 +245,7 @@ export async function pagesOf(server) {
     ['livraisons-produit', `/produits/${s.product}/livraisons`, 200, false],
     ['qualite-produit', `/produits/${s.product}/qualite`, 200, false],
     ['comites', '/comites', 200, false],
+    ['observatoire', '/observatoire', 200, false],
     ['comites-en-retard', '/comites/en-retard', 200, false],
     ['incubateurs', '/incubateurs', 200, false],
     ['incubateur', `/incubateurs/${s.incubator}`, 200, false],
@@ -270,6 +271,21 @@ export async function pagesOf(server) {
 export async function launch() {
   await mkdir(OUT, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Closes a browser, giving up after ten seconds: a stuck Chromium must not hold the suite. */
+export async function closeBrowser(browser) {
+  if (!browser) return;
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(() => {
+      console.error('Chromium did not close within 10 s; killing it');
+      browser.process?.()?.kill('SIGKILL');
+      resolve();
+    }, 10_000);
+  });
+  await Promise.race([browser.close(), late]);
+  clearTimeout(timer);
 }
 
 /** Navigates and checks the HTTP status; waits for the DSFR script when JavaScript runs. */

@@ -3,7 +3,7 @@
 // Enter alone.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DESKTOP, SERVERS, focused, launch, open, requireServer, serverTestOptions, tabUntil } from './helpers.mjs';
+import { DESKTOP, SERVERS, focused, closeBrowser, launch, open, requireServer, serverTestOptions, tabUntil } from './helpers.mjs';
 
 const SKIP_LINKS = [
   ['Contenu', '#contenu'],
@@ -21,7 +21,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
 });
 
 /** The product links of the results table, in order. */

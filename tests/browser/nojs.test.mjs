@@ -4,7 +4,7 @@
 // shows its phases.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DESKTOP, MOBILE, SERVERS, launch, open, pagesOf, requireServer, serverTestOptions, signInAsDemo } from './helpers.mjs';
+import { DESKTOP, MOBILE, SERVERS, closeBrowser, launch, open, pagesOf, requireServer, serverTestOptions, signInAsDemo } from './helpers.mjs';
 
 let browser;
 let context;
@@ -15,7 +15,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
 });
 
 const NOJS = { js: false };

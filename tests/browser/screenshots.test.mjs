@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { OUT, SERVERS, VIEWPORTS, launch, open, requireServer, serverTestOptions } from './helpers.mjs';
+import { OUT, SERVERS, VIEWPORTS, closeBrowser, launch, open, requireServer, serverTestOptions } from './helpers.mjs';
 
 const DIR = join(OUT, 'screenshots');
 
@@ -17,7 +17,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
 });
 
 for (const server of SERVERS) {

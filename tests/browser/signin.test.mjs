@@ -14,6 +14,7 @@ import {
   SERVERS,
   accountLink,
   hasDemoSignIn,
+  closeBrowser,
   launch,
   open,
   requireServer,
@@ -31,7 +32,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
 });
 
 /**

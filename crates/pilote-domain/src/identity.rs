@@ -194,6 +194,8 @@ pub enum Action {
     WriteSupportMessage,
     /// Work the support queue: triage, assign, record time, close; see the dashboard.
     HandleSupportRequests,
+    /// Freeze the quarter's edition of the quality observatory.
+    PublishObservatory,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -345,6 +347,12 @@ pub const PERMISSIONS: &[Permission] = &[
     Permission {
         action: Action::ConfigureTeamComposition,
         label: "configurer la composition d'équipe recommandée par phase",
+        scope: Scope::Admin,
+        rules: &[Rule::Administrator],
+    },
+    Permission {
+        action: Action::PublishObservatory,
+        label: "figer l'édition trimestrielle de l'observatoire de la qualité",
         scope: Scope::Admin,
         rules: &[Rule::Administrator],
     },
@@ -657,6 +665,7 @@ mod tests {
             Action::ReadSupportRequest,
             Action::WriteSupportMessage,
             Action::HandleSupportRequests,
+            Action::PublishObservatory,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);

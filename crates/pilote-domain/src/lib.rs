@@ -23,7 +23,7 @@ pub use money::Money;
 pub use slug::Slug;
 
 /// Whether `url` is an absolute http(s) address with a host and no blanks.
-pub(crate) fn is_http_url(url: &str) -> bool {
+pub fn is_http_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     let rest = lower
         .strip_prefix("https://")

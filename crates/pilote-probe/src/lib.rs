@@ -10,10 +10,13 @@
 
 mod analysis;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use pilote_domain::Slug;
+use pilote_domain::quality::service::ServiceCheck;
 use pilote_domain::quality::{EcoIndex, PageMeasure};
 use serde::Serialize;
 use tokio::sync::Semaphore;
@@ -48,6 +51,9 @@ pub struct ProbeConfig {
     pub max_subresources: usize,
     /// The most requests at once for one page's subresources.
     pub subresource_concurrency: usize,
+    /// The most checks at once of addresses on one host, so that a worker checking many
+    /// products of one host does not load it.
+    pub per_host: usize,
 }
 
 impl Default for ProbeConfig {
@@ -64,6 +70,7 @@ impl Default for ProbeConfig {
             .to_owned(),
             max_subresources: 200,
             subresource_concurrency: 6,
+            per_host: 2,
         }
     }
 }
@@ -105,6 +112,32 @@ pub struct Check {
     pub page: Option<PageReport>,
 }
 
+impl Check {
+    /// The check as kept for `product`.
+    pub fn service_check(&self, product: Slug) -> ServiceCheck {
+        let (up, status, response_ms, reason) = match &self.availability {
+            Availability::Up {
+                status,
+                response_ms,
+            } => (true, Some(*status), Some(*response_ms), None),
+            Availability::Down { reason } => (false, None, None, Some(reason.clone())),
+        };
+        let ecoindex = self.page.as_ref().and_then(|page| page.ecoindex);
+        ServiceCheck {
+            product,
+            url: self.url.clone(),
+            checked_at: self.checked_at.clone(),
+            up,
+            status,
+            response_ms,
+            reason,
+            ecoindex_score: ecoindex.map(|e| e.score),
+            ecoindex_grade: ecoindex.map(|e| e.grade),
+            detail: serde_json::to_value(self).unwrap_or_default(),
+        }
+    }
+}
+
 /// The security headers looked for.
 pub const SECURITY_HEADERS: [&str; 5] = [
     "strict-transport-security",
@@ -135,6 +168,7 @@ pub struct PageReport {
 pub struct Prober {
     client: reqwest::Client,
     config: ProbeConfig,
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
 }
 
 struct Fetched {
@@ -152,7 +186,11 @@ impl Prober {
             .timeout(config.timeout)
             .build()
             .map_err(|e| ProbeError::Client(e.to_string()))?;
-        Ok(Self { client, config })
+        Ok(Self {
+            client,
+            config,
+            hosts: Arc::default(),
+        })
     }
 
     async fn fetch(&self, url: &Url) -> Result<Fetched, String> {
@@ -180,7 +218,16 @@ impl Prober {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .ok_or_else(|| ProbeError::InvalidUrl(address.to_owned()))?;
-        let checked_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let host = Arc::clone(
+            self.hosts
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(url.host_str().unwrap_or_default().to_owned())
+                .or_insert_with(|| Arc::new(Semaphore::new(self.config.per_host.max(1)))),
+        );
+        // Never closed, so acquiring only waits.
+        let _turn = host.acquire_owned().await.ok();
+        let checked_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let mut attempts = 0;
         let mut wait = self.config.backoff;
         let outcome = loop {

@@ -68,11 +68,13 @@ mod committee;
 mod delivery;
 mod identity;
 mod impact;
+mod jobs;
 mod quality;
 mod release;
 mod support;
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
 pub use impact::ImpactRecords;
+pub use jobs::{Job, JobLease, QueueDepth};
 
 /// Records to write together, in one transaction; each replaces any record of the same slug.
 #[derive(Debug, Default, Clone)]

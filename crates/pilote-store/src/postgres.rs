@@ -22,6 +22,8 @@ pub(crate) mod delivery;
 pub(crate) mod identity;
 #[path = "repo/impact.rs"]
 pub(crate) mod impact;
+#[path = "repo/jobs.rs"]
+pub(crate) mod jobs;
 #[path = "repo/portfolio.rs"]
 pub(crate) mod portfolio;
 #[path = "repo/quality.rs"]
@@ -37,6 +39,10 @@ pub(crate) use schema::migrate;
 /// Serialises the writers of the audit chain until their transaction ends (the key spells
 /// "pilote").
 pub(crate) const AUDIT_LOCK: Option<&str> = Some("SELECT pg_advisory_xact_lock(123598093120613)");
+
+/// Leases due jobs: rows another worker is leasing are skipped, not waited for, so any
+/// number of workers share the queue without taking a job twice.
+pub(crate) const CLAIM_JOBS: &str = "UPDATE jobs SET leased_by = $1, leased_until = $2, attempts = attempts + 1 WHERE id IN (SELECT id FROM jobs WHERE run_at <= $3 AND (leased_until IS NULL OR leased_until < $3) ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id, kind, key, attempts, run_at, every_seconds";
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 

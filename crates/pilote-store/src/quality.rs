@@ -2,11 +2,13 @@
 
 use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
+use pilote_domain::quality::observatory::ObservatoryRow;
 use pilote_domain::quality::record::QualityRecord;
 use pilote_domain::quality::rgaa::Audit;
 use pilote_domain::quality::rgesn::Assessment;
+use pilote_domain::quality::service::{ServiceCheck, ServiceHealth};
 
-use crate::{Result, Store};
+use crate::{JobLease, Result, Store};
 
 impl Store {
     /// A product's quality record and when it was written; `None` when none is.
@@ -59,5 +61,61 @@ impl Store {
     /// log; returns its number.
     pub async fn save_rgaa_audit(&self, audit: &Audit, actor: &Actor, at: &str) -> Result<i64> {
         dispatch!(self, pool => backend::quality::save_audit(pool, audit, actor, at).await)
+    }
+
+    /// Stores a probe's check; when it ran for `job`, ends the job in the same transaction,
+    /// and stores nothing when the job's lease was lost. Returns whether it was stored.
+    pub async fn record_service_check(
+        &self,
+        check: &ServiceCheck,
+        job: Option<&JobLease>,
+        now: &str,
+    ) -> Result<bool> {
+        dispatch!(self, pool => backend::quality::record_check(pool, check, job, now).await)
+    }
+
+    /// A product's latest checks, newest first.
+    pub async fn service_checks(&self, product: &Slug, limit: i64) -> Result<Vec<ServiceCheck>> {
+        dispatch!(self, pool => backend::quality::checks(pool, product, limit).await)
+    }
+
+    /// Each checked product's service health since `since` (RFC 3339), or one product's.
+    pub async fn service_health(
+        &self,
+        product: Option<&Slug>,
+        since: &str,
+    ) -> Result<Vec<ServiceHealth>> {
+        dispatch!(self, pool => backend::quality::health(pool, product, since).await)
+    }
+
+    /// Freezes an observatory edition; [`crate::StoreError::Conflict`] when it already is.
+    pub async fn freeze_observatory_edition(
+        &self,
+        edition: &str,
+        rows: &[ObservatoryRow],
+        actor: &Actor,
+        at: &str,
+    ) -> Result<()> {
+        dispatch!(self, pool => backend::quality::freeze_edition(pool, edition, rows, actor, at).await)
+    }
+
+    /// The frozen observatory editions, latest first: name, when, by whom.
+    pub async fn observatory_editions(&self) -> Result<Vec<(String, String, String)>> {
+        dispatch!(self, pool => backend::quality::editions(pool).await)
+    }
+
+    /// A frozen edition's rows; [`crate::StoreError::NotFound`] when it is not frozen.
+    pub async fn observatory_edition(&self, edition: &str) -> Result<Vec<ObservatoryRow>> {
+        dispatch!(self, pool => backend::quality::edition(pool, edition).await)
+    }
+
+    /// Every written quality record, by product.
+    pub async fn quality_records(&self) -> Result<Vec<(Slug, QualityRecord)>> {
+        dispatch!(self, pool => backend::quality::all_documents(pool, backend::quality::Document::Record).await)
+    }
+
+    /// Every RGAA audit, latest first.
+    pub async fn all_rgaa_audits(&self) -> Result<Vec<Audit>> {
+        dispatch!(self, pool => backend::quality::all_audits(pool).await)
     }
 }

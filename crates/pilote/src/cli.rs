@@ -50,6 +50,34 @@ impl Database {
     }
 }
 
+/// How probes behave.
+#[derive(Debug, Args)]
+struct Probing {
+    /// Seconds allowed for each request.
+    #[arg(long, env = "PILOTE_PROBE_TIMEOUT_SECONDS", default_value_t = 10)]
+    timeout: u64,
+    /// Attempts after a failed first one (with a doubling back-off from half a second).
+    #[arg(long, env = "PILOTE_PROBE_RETRIES", default_value_t = 2)]
+    retries: u32,
+    /// Checks at once, over all hosts.
+    #[arg(long, env = "PILOTE_PROBE_CONCURRENCY", default_value_t = 32)]
+    concurrency: usize,
+    /// Checks at once on one host.
+    #[arg(long, env = "PILOTE_PROBE_PER_HOST", default_value_t = 2)]
+    per_host: usize,
+}
+
+impl Probing {
+    fn prober(&self) -> anyhow::Result<pilote_probe::Prober> {
+        Ok(pilote_probe::Prober::new(pilote_probe::ProbeConfig {
+            timeout: std::time::Duration::from_secs(self.timeout),
+            retries: self.retries,
+            per_host: self.per_host,
+            ..pilote_probe::ProbeConfig::default()
+        })?)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the pages and the API.
@@ -116,19 +144,44 @@ enum Command {
         #[arg(long)]
         size_kb: f64,
     },
-    /// Check a service's address now and print every measure as JSON (availability, time,
-    /// page weight and EcoIndex, accessibility mention, sign-in buttons, HTTPS and security
-    /// headers); stores nothing. Exits with 1 when the service is down.
+    /// Probe products' services now and store the checks (availability, time, page weight
+    /// and EcoIndex, accessibility mention, sign-in buttons, HTTPS and security headers);
+    /// with --url, check one address, store nothing and print every measure as JSON.
     Probe {
-        /// The address to check (http:// or https://).
+        /// Check this address only, store nothing, and print every measure as JSON (exit
+        /// code 1 when the service is down).
+        #[arg(long = "url", value_name = "URL", conflicts_with = "product")]
+        address: Option<String>,
+        /// Check these products' addresses (repeatable); every product with one otherwise.
         #[arg(long)]
-        url: String,
-        /// Seconds allowed for each request.
-        #[arg(long, default_value_t = 10)]
-        timeout: u64,
-        /// Attempts after a failed first one.
-        #[arg(long, default_value_t = 2)]
-        retries: u32,
+        product: Vec<String>,
+        #[command(flatten)]
+        database: Database,
+        #[command(flatten)]
+        probing: Probing,
+    },
+    /// Run background work: probe every product's service on a schedule kept in the job
+    /// table, which any number of workers share.
+    Worker {
+        #[command(flatten)]
+        database: Database,
+        #[command(flatten)]
+        probing: Probing,
+        /// Minutes between two probes of one product.
+        #[arg(long, env = "PILOTE_PROBE_EVERY_MINUTES", default_value_t = 15)]
+        every_minutes: u64,
+        /// Seconds a job stays this worker's before another may take it (when it dies).
+        #[arg(long, env = "PILOTE_JOB_LEASE_SECONDS", default_value_t = 120)]
+        lease_seconds: u64,
+        /// Seconds to wait when no job is due.
+        #[arg(long, env = "PILOTE_WORKER_POLL_SECONDS", default_value_t = 5)]
+        poll_seconds: u64,
+        /// Stop once no job is due.
+        #[arg(long)]
+        once: bool,
+        /// This worker's name in job leases (default: host and process id).
+        #[arg(long, env = "PILOTE_WORKER_NAME")]
+        name: Option<String>,
     },
     /// Check or read the audit log.
     Audit {
@@ -316,21 +369,73 @@ impl Cli {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Probe {
-                url,
-                timeout,
-                retries,
+                address,
+                product,
+                database,
+                probing,
             } => {
-                let prober = pilote_probe::Prober::new(pilote_probe::ProbeConfig {
-                    timeout: std::time::Duration::from_secs(timeout),
-                    retries,
-                    ..pilote_probe::ProbeConfig::default()
-                })?;
-                let check = prober.check(&url).await?;
-                println!("{}", serde_json::to_string_pretty(&check)?);
-                Ok(match check.availability {
-                    pilote_probe::Availability::Up { .. } => ExitCode::SUCCESS,
-                    pilote_probe::Availability::Down { .. } => ExitCode::from(1),
-                })
+                let prober = probing.prober()?;
+                if let Some(address) = address {
+                    let check = prober.check(&address).await?;
+                    println!("{}", serde_json::to_string_pretty(&check)?);
+                    return Ok(match check.availability {
+                        pilote_probe::Availability::Up { .. } => ExitCode::SUCCESS,
+                        pilote_probe::Availability::Down { .. } => ExitCode::from(1),
+                    });
+                }
+                let products = product
+                    .iter()
+                    .map(|slug| pilote_domain::Slug::parse(slug))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let store = database.open().await?;
+                let tally =
+                    crate::probes::probe_now(&store, &prober, &products, probing.concurrency).await;
+                store.close().await;
+                let tally = tally?;
+                println!(
+                    "{} service(s) vérifié(s), {} en ligne, {} hors ligne",
+                    tally.checked,
+                    tally.up,
+                    tally.checked - tally.up
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Worker {
+                database,
+                probing,
+                every_minutes,
+                lease_seconds,
+                poll_seconds,
+                once,
+                name,
+            } => {
+                let prober = probing.prober()?;
+                let options = crate::probes::WorkerOptions {
+                    name: name.unwrap_or_else(|| {
+                        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into());
+                        format!("{host}-{}", std::process::id())
+                    }),
+                    every: std::time::Duration::from_secs(every_minutes.max(1) * 60),
+                    concurrency: probing.concurrency,
+                    lease: std::time::Duration::from_secs(lease_seconds.max(1)),
+                    poll: std::time::Duration::from_secs(poll_seconds.max(1)),
+                    once,
+                };
+                let store = database.open().await?;
+                tracing::info!(worker = %options.name, "worker started");
+                let tally = tokio::select! {
+                    tally = crate::probes::work(&store, &prober, &options) => tally,
+                    _ = tokio::signal::ctrl_c() => Ok(crate::probes::Tally::default()),
+                };
+                store.close().await;
+                let tally = tally?;
+                if once {
+                    println!(
+                        "{} vérification(s) enregistrée(s), {} reprise(s) par un autre worker, {} en échec",
+                        tally.checked, tally.lost, tally.failed
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
             }
             Command::Audit { command } => {
                 let (database, run) = match &command {

@@ -263,7 +263,10 @@ async fn demo_quality(store: &Store, actor: &Actor) -> anyhow::Result<()> {
         "security": {"risk_analysis": true, "homologation_date": "2025-03-14",
                      "decision": "granted", "mon_service_securise": true},
         "statement": {"url": "https://eau-claire.example.org/accessibilite",
-                      "date": "2025-06-20", "status": "partially_compliant"}
+                      "date": "2025-06-20", "status": "partially_compliant"},
+        "declared": {"date": "2025-06-30", "satisfaction": {"score": 8.4, "reviews": 412},
+                     "simplicity": {"score": 7.9, "reviews": 412}, "dlnuf_fields": 2,
+                     "help_reachable": 88.0, "help_used": 6.5, "online": "yes", "usage": 71.0}
     }))?;
     store
         .save_quality_record(&product, &record, actor, at)

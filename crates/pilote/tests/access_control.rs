@@ -504,6 +504,12 @@ fn api_endpoints() -> Vec<Endpoint> {
             Action::ConfigureTeamComposition,
             Target::default(),
         ),
+        e(
+            Method::POST,
+            "/api/v1/observatory/editions",
+            Action::PublishObservatory,
+            Target::default(),
+        ),
     ]
 }
 
@@ -822,6 +828,10 @@ async fn api_request(
             Some(json!({"phases": [
                 {"phase": "construction", "disciplines": ["intrapreneurship", "coaching"]}
             ]})),
+        ),
+        ("POST", "/api/v1/observatory/editions") => (
+            "/api/v1/observatory/editions".into(),
+            Some(json!({"edition": "2026-T1"})),
         ),
         (method, template) => panic!("no request for {method} {template}: add one to this suite"),
     }

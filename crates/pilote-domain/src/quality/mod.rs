@@ -10,5 +10,6 @@ pub mod observatory;
 pub mod record;
 pub mod rgaa;
 pub mod rgesn;
+pub mod service;
 
 pub use ecoindex::{EcoIndex, Grade, PageMeasure};

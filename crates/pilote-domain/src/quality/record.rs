@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::observatory::Identity;
+use super::observatory::{Identity, Online};
 use super::rgaa::StatementStatus;
 use crate::portfolio::{DataQualityWarning, Product};
 use crate::vocabulary::vocabulary;
@@ -127,8 +127,46 @@ pub struct Statement {
     pub status: StatementStatus,
 }
 
+/// A rating out of 10 and the reviews it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Rating {
+    /// Out of 10.
+    pub score: f64,
+    /// Reviews given.
+    pub reviews: u32,
+}
+
+/// The observatory's figures that only the team can give, from its own measures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Declared {
+    /// The day the figures were measured.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// Users' satisfaction.
+    #[serde(default)]
+    pub satisfaction: Option<Rating>,
+    /// How simple users find it.
+    #[serde(default)]
+    pub simplicity: Option<Rating>,
+    /// Fields asked that the administration could pre-fill.
+    #[serde(default)]
+    pub dlnuf_fields: Option<u32>,
+    /// Share of users who could reach help, in %.
+    #[serde(default)]
+    pub help_reachable: Option<f64>,
+    /// Share of users who used help, in %.
+    #[serde(default)]
+    pub help_used: Option<f64>,
+    /// How much of the procedure is online.
+    #[serde(default)]
+    pub online: Option<Online>,
+    /// Share of the procedure's users who use the online service, in %.
+    #[serde(default)]
+    pub usage: Option<f64>,
+}
+
 /// A product's quality record.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QualityRecord {
     /// The sign-in offered.
     #[serde(default)]
@@ -142,6 +180,9 @@ pub struct QualityRecord {
     /// Its accessibility statement.
     #[serde(default)]
     pub statement: Option<Statement>,
+    /// The observatory's figures the team measured.
+    #[serde(default)]
+    pub declared: Declared,
 }
 
 /// The statement status the network's `accessibility_status` names, if it is one.
@@ -173,6 +214,7 @@ impl QualityRecord {
                     date: None,
                     status,
                 }),
+            declared: Declared::default(),
         }
     }
 
@@ -222,7 +264,35 @@ impl QualityRecord {
                 ));
             }
         }
+        self.declared.validate(&mut warnings);
         warnings
+    }
+}
+
+impl Declared {
+    /// Adds a warning for each figure outside its range.
+    fn validate(&self, warnings: &mut Vec<DataQualityWarning>) {
+        let mut within = |field: &str, value: Option<f64>, max: f64| {
+            if let Some(value) = value.filter(|v| !(0.0..=max).contains(v)) {
+                warnings.push(DataQualityWarning::new(
+                    field,
+                    format!("{value} n'est pas entre 0 et {max}"),
+                ));
+            }
+        };
+        within(
+            "declared.satisfaction.score",
+            self.satisfaction.map(|r| r.score),
+            10.0,
+        );
+        within(
+            "declared.simplicity.score",
+            self.simplicity.map(|r| r.score),
+            10.0,
+        );
+        within("declared.help_reachable", self.help_reachable, 100.0);
+        within("declared.help_used", self.help_used, 100.0);
+        within("declared.usage", self.usage, 100.0);
     }
 }
 
@@ -282,5 +352,18 @@ mod tests {
             });
         }
         assert!(qualified.validate().is_empty());
+    }
+
+    #[test]
+    fn declared_figures_stay_in_their_ranges() {
+        let mut record = QualityRecord::default();
+        record.declared.satisfaction = Some(Rating {
+            score: 10.5,
+            reviews: 200,
+        });
+        record.declared.usage = Some(-1.0);
+        record.declared.help_reachable = Some(100.0);
+        let fields: Vec<_> = record.validate().into_iter().map(|w| w.field).collect();
+        assert_eq!(fields, ["declared.satisfaction.score", "declared.usage"]);
     }
 }

@@ -4,7 +4,10 @@
 
 use pilote_domain::Slug;
 use pilote_domain::audit::{Actor, AuditAction};
+use pilote_domain::quality::Grade;
+use pilote_domain::quality::observatory::ObservatoryRow;
 use pilote_domain::quality::rgaa::Audit;
+use pilote_domain::quality::service::{ServiceCheck, ServiceHealth};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -12,7 +15,7 @@ use serde::de::DeserializeOwned;
 use super::Db;
 use super::audit;
 use super::impact::change;
-use crate::{Result, StoreError, json};
+use crate::{JobLease, Result, StoreError, json};
 
 type Pool = sqlx::Pool<Db>;
 type Tx<'c> = sqlx::Transaction<'c, Db>;
@@ -205,4 +208,202 @@ pub(crate) async fn save_audit(pool: &Pool, audit: &Audit, actor: &Actor, at: &s
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Stores a probe's check; when it ran for a job, ends the job in the same transaction, and
+/// stores nothing if the job's lease was lost (another worker has it). Returns whether the
+/// check was stored.
+pub(crate) async fn record_check(
+    pool: &Pool,
+    check: &ServiceCheck,
+    job: Option<&JobLease>,
+    now: &str,
+) -> Result<bool> {
+    let mut tx = pool.begin().await?;
+    if let Some(lease) = job
+        && !super::jobs::finish(&mut tx, lease, now).await?
+    {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO service_checks (product_slug, url, checked_at, up, status, response_ms, reason, ecoindex_score, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(check.product.as_str())
+    .bind(&check.url)
+    .bind(&check.checked_at)
+    .bind(check.up)
+    .bind(check.status.map(i32::from))
+    .bind(check.response_ms.map(|ms| i64::try_from(ms).unwrap_or(i64::MAX)))
+    .bind(&check.reason)
+    .bind(check.ecoindex_score.map(i32::from))
+    .bind(json::encode(&check.detail))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+type CheckRow = (
+    String,
+    String,
+    String,
+    bool,
+    Option<i32>,
+    Option<i64>,
+    Option<String>,
+    Option<i32>,
+    String,
+);
+
+/// A product's latest checks, newest first.
+pub(crate) async fn checks(pool: &Pool, product: &Slug, limit: i64) -> Result<Vec<ServiceCheck>> {
+    let rows: Vec<CheckRow> = sqlx::query_as(
+        "SELECT product_slug, url, checked_at, up, status, response_ms, reason, ecoindex_score, detail FROM service_checks WHERE product_slug = $1 ORDER BY checked_at DESC, id DESC LIMIT $2",
+    )
+    .bind(product.as_str())
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(
+            |(slug, url, checked_at, up, status, response_ms, reason, score, detail)| {
+                let score = score.and_then(|s| u8::try_from(s).ok());
+                Ok(ServiceCheck {
+                    product: Slug::parse(&slug).map_err(|e| StoreError::Corrupt {
+                        what: format!("service check of {slug}"),
+                        reason: e.to_string(),
+                    })?,
+                    detail: json::decode(&detail, || {
+                        format!("service check of {slug} at {checked_at}")
+                    })?,
+                    url,
+                    checked_at,
+                    up,
+                    status: status.and_then(|s| u16::try_from(s).ok()),
+                    response_ms: response_ms.and_then(|ms| u64::try_from(ms).ok()),
+                    reason,
+                    ecoindex_score: score,
+                    ecoindex_grade: score.map(Grade::from_score),
+                })
+            },
+        )
+        .collect()
+}
+
+/// Product, checks, checks up, mean time when up, last check.
+type HealthRow = (String, i64, i64, Option<f64>, Option<String>);
+
+/// Each product's service health since `since` (one product's, when given).
+pub(crate) async fn health(
+    pool: &Pool,
+    product: Option<&Slug>,
+    since: &str,
+) -> Result<Vec<ServiceHealth>> {
+    let rows: Vec<HealthRow> = sqlx::query_as(
+        "SELECT product_slug, COUNT(*), COUNT(*) FILTER (WHERE up), CAST(AVG(response_ms) FILTER (WHERE up) AS DOUBLE PRECISION), MAX(checked_at) FROM service_checks WHERE checked_at >= $1 AND ($2 IS NULL OR product_slug = $2) GROUP BY product_slug ORDER BY product_slug",
+    )
+    .bind(since)
+    .bind(product.map(Slug::as_str))
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(slug, checks, up, mean_ms, last)| {
+            Ok(ServiceHealth {
+                product: Slug::parse(&slug).map_err(|e| StoreError::Corrupt {
+                    what: format!("service checks of {slug}"),
+                    reason: e.to_string(),
+                })?,
+                checks: u64::try_from(checks).unwrap_or(0),
+                up: u64::try_from(up).unwrap_or(0),
+                mean_ms,
+                since: since.to_owned(),
+                last_checked_at: last,
+            })
+        })
+        .collect()
+}
+
+/// Freezes an observatory edition, in the audit log; [`StoreError::Conflict`] when the
+/// edition is already frozen.
+pub(crate) async fn freeze_edition(
+    pool: &Pool,
+    edition: &str,
+    rows: &[ObservatoryRow],
+    actor: &Actor,
+    at: &str,
+) -> Result<()> {
+    let mut tx = audit::begin(pool).await?;
+    sqlx::query(
+        "INSERT INTO observatory_editions (edition, frozen_at, frozen_by, rows_json) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(edition)
+    .bind(at)
+    .bind(actor.to_string())
+    .bind(json::encode(&rows))
+    .execute(&mut *tx)
+    .await?;
+    // The log keeps what was frozen in short; the rows themselves stay in their table.
+    let summary = serde_json::json!({ "edition": edition, "products": rows.len() });
+    let entry = change(
+        AuditAction::Create,
+        "observatory_edition",
+        edition.to_owned(),
+        None,
+        Some(&summary),
+    )?;
+    audit::append(&mut tx, actor, &[entry]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The frozen editions, latest first: name, when and by whom.
+pub(crate) async fn editions(pool: &Pool) -> Result<Vec<(String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT edition, frozen_at, frozen_by FROM observatory_editions ORDER BY edition DESC",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// One frozen edition's rows; [`StoreError::NotFound`] when it was not frozen.
+pub(crate) async fn edition(pool: &Pool, edition: &str) -> Result<Vec<ObservatoryRow>> {
+    let text: String =
+        sqlx::query_scalar("SELECT rows_json FROM observatory_editions WHERE edition = $1")
+            .bind(edition)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    json::decode(&text, || format!("observatory edition {edition}"))
+}
+
+/// Every product's document of one kind.
+pub(crate) async fn all_documents<T: DeserializeOwned>(
+    pool: &Pool,
+    which: Document,
+) -> Result<Vec<(Slug, T)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT product_slug, document FROM {} ORDER BY product_slug",
+        which.table()
+    ))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|(slug, text)| {
+            let what = || format!("{} of {slug}", which.kind());
+            let slug = Slug::parse(slug).map_err(|e| StoreError::Corrupt {
+                what: what(),
+                reason: e.to_string(),
+            })?;
+            Ok((slug, json::decode(text, what)?))
+        })
+        .collect()
+}
+
+/// Every audit, latest first.
+pub(crate) async fn all_audits(pool: &Pool) -> Result<Vec<Audit>> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, audit FROM rgaa_audits ORDER BY date DESC, id DESC")
+            .fetch_all(pool)
+            .await?;
+    rows.iter().map(|(id, text)| stored(*id, text)).collect()
 }

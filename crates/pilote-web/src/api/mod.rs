@@ -106,6 +106,10 @@ use crate::{ApiError, AppState};
         quality::audit_result::record_result,
         quality::rgesn::show_rgesn,
         quality::rgesn::replace_rgesn,
+        quality::service::show_service,
+        quality::observatory::list_observatory,
+        quality::editions::list_editions,
+        quality::editions::freeze_edition,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -291,6 +295,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/products/{slug}/audits/{id}/pages/{page}/criteria/{criterion}",
             put(quality::audit_result::record_result),
+        )
+        .route(
+            "/api/v1/products/{slug}/service",
+            get(quality::service::show_service),
+        )
+        .route(
+            "/api/v1/observatory",
+            get(quality::observatory::list_observatory),
+        )
+        .route(
+            "/api/v1/observatory/editions",
+            get(quality::editions::list_editions).post(quality::editions::freeze_edition),
         )
         .route(
             "/api/v1/me/notifications",

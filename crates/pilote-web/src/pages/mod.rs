@@ -14,6 +14,7 @@ mod impact;
 mod legal;
 mod markdown;
 mod network;
+mod observatory;
 mod products;
 mod quality;
 mod releases;
@@ -115,6 +116,9 @@ pub fn router() -> Router<AppState> {
         .route("/accompagnement/{id}/messages", post(support::message))
         .route("/impact", get(impact::portfolio))
         .route("/impact.csv", get(impact::export_csv))
+        .route("/observatoire", get(observatory::show))
+        .route("/observatoire.csv", get(observatory::csv))
+        .route("/observatoire.json", get(observatory::json))
         .route("/impact.json", get(impact::export_json))
         .route("/recherche", get(products::search))
         .route(

@@ -7,15 +7,18 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use pilote_domain::portfolio::Product;
-use pilote_domain::quality::observatory::{self, Level};
+use pilote_domain::quality::observatory::{Evidence, Source};
 use pilote_domain::quality::rgaa::{Audit, AuditFigures, CriterionStatus, StatementStatus};
 use pilote_domain::quality::rgesn::Score;
 
+use super::observatory::{Cell, cell};
 use super::{Layout, PageError, page};
 use crate::ApiError;
 use crate::AppState;
 use crate::api::indicators::product_at;
 use crate::api::quality::audits::audit_at;
+use crate::api::quality::observatory::row;
+use crate::api::quality::service::{self, ServiceReport};
 use crate::api::quality::{RecordSource, record_of};
 
 fn breadcrumb<'a>(product: &'a Product, last: &'a str) -> Layout {
@@ -35,16 +38,6 @@ fn percent(value: Option<f64>) -> String {
         || "—".to_owned(),
         |v| format!("{} %", super::impact::figure(v)),
     )
-}
-
-/// The statement's status from the latest audit's rate when there is one, else the record's.
-fn handicap(latest: Option<&AuditFigures>, statement: Option<StatementStatus>) -> Level {
-    let rate = latest.and_then(|f| f.rate).or(match statement {
-        Some(StatementStatus::FullyCompliant) => Some(100.0),
-        Some(StatementStatus::PartiallyCompliant) => Some(50.0),
-        Some(StatementStatus::NotCompliant) | None => None,
-    });
-    observatory::handicap(rate)
 }
 
 struct AuditLine {
@@ -82,8 +75,9 @@ struct QualityPage {
     updated_at: String,
     /// (label, value) lines of the record.
     lines: Vec<(&'static str, String)>,
-    handicap: Level,
-    auth: Option<Level>,
+    /// The product's observatory indicators: label and cell.
+    readings: Vec<(&'static str, Cell)>,
+    service: ServiceReport,
     audits: Vec<AuditLine>,
     themes: Vec<ThemeLine>,
     answered: usize,
@@ -110,8 +104,27 @@ pub async fn show(
         .rgaa_audits(&product.slug)
         .await
         .map_err(ApiError::from)?;
-    let latest = audits.first().map(Audit::figures);
-    let statement = record.statement.as_ref().map(|s| s.status);
+    let audit = audits
+        .iter()
+        .find_map(|a| a.figures().rate.map(|rate| (rate, a.date)));
+    let service = service::report(&state, &slug).await?;
+    let readings = row(
+        &state.model(),
+        &product,
+        &Evidence {
+            record,
+            record_source: match shown.source {
+                RecordSource::Recorded => Source::Declared,
+                RecordSource::Network => Source::Network,
+            },
+            audit,
+            health: service.health.as_ref(),
+        },
+    )
+    .readings
+    .iter()
+    .map(|r| (r.indicator.label(), cell(r)))
+    .collect();
     let mut lines = vec![
         (
             "Identification",
@@ -175,8 +188,8 @@ pub async fn show(
         recorded: shown.source == RecordSource::Recorded,
         updated_at: shown.updated_at.clone().unwrap_or_default(),
         lines,
-        handicap: handicap(latest.as_ref(), statement),
-        auth: record.identity.map(observatory::auth),
+        readings,
+        service,
         audits: audits
             .iter()
             .map(|a| {

@@ -1,13 +1,18 @@
 //! `/api/v1/products/{slug}/quality-record`: a product's record of sign-in, hosting,
 //! security homologation and accessibility statement; `/api/v1/products/{slug}/audits`:
 //! its RGAA audits, run page by page; `/api/v1/products/{slug}/rgesn`: its RGESN
-//! self-assessment.
+//! self-assessment; `/api/v1/products/{slug}/service`: what the probes saw of it;
+//! `/api/v1/observatory`: every product against the observatory's indicators, live or in a
+//! frozen quarterly edition.
 
 pub mod audit_list;
 pub mod audit_result;
 pub mod audit_show;
 pub mod audits;
+pub mod editions;
+pub mod observatory;
 pub mod rgesn;
+pub mod service;
 pub mod show_record;
 pub mod update_record;
 

@@ -1,0 +1,300 @@
+//! The quality observatory: every product against the observatory's indicators, with
+//! filters, downloads and the quarterly editions.
+
+use askama::Template;
+use axum::extract::{OriginalUri, State};
+use axum::response::{Html, Response};
+use pilote_domain::portfolio::PhaseName;
+use pilote_domain::quality::observatory::{Indicator, Level, ObservatoryRow, Reading};
+
+use super::download::Table;
+use super::form_state::{one_page, page_number};
+use super::{Layout, PageError, Pagination, page};
+use crate::api::extract::parse_query;
+use crate::api::quality::observatory::{ObservatoryFilter, rows};
+use crate::{ApiError, AppState};
+
+/// The downloads' columns: the product, then level, value, text, source and date of each
+/// indicator, in the observatory's order.
+const COLUMNS: &[&str] = &[
+    "product",
+    "title",
+    "incubator",
+    "ministries",
+    "phase",
+    "url",
+    "satisfaction_level",
+    "satisfaction_value",
+    "satisfaction_shown",
+    "satisfaction_source",
+    "satisfaction_date",
+    "simplicity_level",
+    "simplicity_value",
+    "simplicity_shown",
+    "simplicity_source",
+    "simplicity_date",
+    "handicap_level",
+    "handicap_value",
+    "handicap_shown",
+    "handicap_source",
+    "handicap_date",
+    "uptime_level",
+    "uptime_value",
+    "uptime_shown",
+    "uptime_source",
+    "uptime_date",
+    "performance_level",
+    "performance_value",
+    "performance_shown",
+    "performance_source",
+    "performance_date",
+    "auth_level",
+    "auth_value",
+    "auth_shown",
+    "auth_source",
+    "auth_date",
+    "dlnuf_level",
+    "dlnuf_value",
+    "dlnuf_shown",
+    "dlnuf_source",
+    "dlnuf_date",
+    "help_reachable_level",
+    "help_reachable_value",
+    "help_reachable_shown",
+    "help_reachable_source",
+    "help_reachable_date",
+    "help_used_level",
+    "help_used_value",
+    "help_used_shown",
+    "help_used_source",
+    "help_used_date",
+    "online_level",
+    "online_value",
+    "online_shown",
+    "online_source",
+    "online_date",
+    "usage_level",
+    "usage_value",
+    "usage_shown",
+    "usage_source",
+    "usage_date",
+];
+
+/// A DSFR badge class for a level.
+pub(crate) const fn badge(level: Level) -> &'static str {
+    match level {
+        Level::Green => "fr-badge--success",
+        Level::Yellow => "fr-badge--warning",
+        Level::Red => "fr-badge--error",
+        Level::Blue => "fr-badge--info",
+        Level::Gray => "fr-badge--new",
+    }
+}
+
+/// A reading as a table cell shows it.
+pub(crate) struct Cell {
+    /// The level's label and badge class, when the indicator has levels.
+    pub level: Option<(&'static str, &'static str)>,
+    pub shown: String,
+    /// Source and date, in short.
+    pub origin: String,
+}
+
+pub(crate) fn cell(reading: &Reading) -> Cell {
+    let mut origin = reading
+        .source
+        .map(|s| s.label().to_owned())
+        .unwrap_or_default();
+    if let Some(date) = &reading.date {
+        // A day is enough here.
+        let day = date.get(..10).unwrap_or(date);
+        origin = if origin.is_empty() {
+            day.to_owned()
+        } else {
+            format!("{origin}, {day}")
+        };
+    }
+    Cell {
+        level: reading.level.map(|l| (l.label(), badge(l))),
+        shown: reading.shown.clone(),
+        origin,
+    }
+}
+
+struct Line {
+    slug: String,
+    title: String,
+    cells: Vec<Cell>,
+}
+
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+fn choices(
+    values: impl IntoIterator<Item = (String, String)>,
+    selected: Option<&str>,
+) -> Vec<Choice> {
+    values
+        .into_iter()
+        .map(|(value, label)| Choice {
+            selected: selected == Some(value.as_str()),
+            value,
+            label,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "observatory.html")]
+struct ObservatoryPage {
+    layout: Layout,
+    indicators: Vec<&'static str>,
+    lines: Vec<Line>,
+    total: usize,
+    editions: Vec<Choice>,
+    edition: String,
+    incubators: Vec<Choice>,
+    ministries: Vec<Choice>,
+    phases: Vec<Choice>,
+    filters_query: String,
+    pagination: Pagination,
+}
+
+/// The filters' query string, without paging.
+fn filters_query(filter: &ObservatoryFilter) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("edition", &filter.edition),
+        ("incubator", &filter.incubator),
+        ("ministry", &filter.ministry),
+        ("phase", &filter.phase),
+    ] {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            query.append_pair(key, value);
+        }
+    }
+    query.finish()
+}
+
+/// `GET /observatoire`.
+pub async fn show(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Html<String>, PageError> {
+    let filter: ObservatoryFilter = parse_query(uri.query())?;
+    let all = rows(&state, &filter).await?;
+    let total = all.len();
+    let base = filters_query(&filter);
+    let (shown, mut pagination) = one_page(all, page_number(uri.query()), "/observatoire");
+    pagination = Pagination::new("/observatoire", &base, pagination.current, total);
+    let model = state.model();
+    let portfolio = model.portfolio();
+    let mut incubators: Vec<(String, String)> = portfolio
+        .incubators
+        .iter()
+        .map(|i| (i.slug.to_string(), i.title.clone()))
+        .collect();
+    incubators.sort_by_cached_key(|(_, title)| pilote_search::fold(title));
+    let mut ministries: Vec<String> = portfolio
+        .organisations
+        .iter()
+        .map(|o| o.ministerial_domain.clone())
+        .filter(|d| !d.is_empty())
+        .collect();
+    ministries.sort();
+    ministries.dedup();
+    let editions = state
+        .store()
+        .observatory_editions()
+        .await
+        .map_err(ApiError::from)?;
+    page(&ObservatoryPage {
+        layout: Layout::new("", &[("", "Observatoire de la qualité")]),
+        indicators: Indicator::ALL.iter().map(|i| i.label()).collect(),
+        lines: shown
+            .iter()
+            .map(|row| Line {
+                slug: row.product.to_string(),
+                title: row.title.clone(),
+                cells: row.readings.iter().map(cell).collect(),
+            })
+            .collect(),
+        total,
+        editions: choices(
+            editions.into_iter().map(|(e, _, _)| (e.clone(), e)),
+            filter.edition.as_deref(),
+        ),
+        edition: filter.edition.clone().unwrap_or_default(),
+        incubators: choices(incubators, filter.incubator.as_deref()),
+        ministries: choices(
+            ministries.into_iter().map(|m| (m.clone(), m)),
+            filter.ministry.as_deref(),
+        ),
+        phases: choices(
+            PhaseName::ALL
+                .iter()
+                .map(|p| (p.as_str().to_owned(), p.label().to_owned())),
+            filter.phase.as_deref(),
+        ),
+        filters_query: base,
+        pagination,
+    })
+}
+
+/// The observatory with the page's filters, as a table to download.
+async fn table(state: &AppState, query: Option<&str>) -> Result<Table, PageError> {
+    let filter: ObservatoryFilter = parse_query(query)?;
+    let all = rows(state, &filter).await?;
+    Ok(Table {
+        name: "observatoire",
+        columns: COLUMNS,
+        rows: all.iter().map(line).collect(),
+    })
+}
+
+/// One product's download line, in the order of [`COLUMNS`].
+fn line(row: &ObservatoryRow) -> Vec<String> {
+    let mut line = vec![
+        row.product.to_string(),
+        row.title.clone(),
+        row.incubator.to_string(),
+        row.ministries.join(" ; "),
+        row.phase.map(|p| p.as_str().to_owned()).unwrap_or_default(),
+        row.url.clone().unwrap_or_default(),
+    ];
+    for reading in &row.readings {
+        line.extend([
+            reading
+                .level
+                .map(|l| l.as_str().to_owned())
+                .unwrap_or_default(),
+            reading.value.map(|v| v.to_string()).unwrap_or_default(),
+            reading.shown.clone(),
+            reading
+                .source
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            reading.date.clone().unwrap_or_default(),
+        ]);
+    }
+    line
+}
+
+/// `GET /observatoire.csv`.
+pub async fn csv(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, PageError> {
+    table(&state, uri.query()).await?.csv()
+}
+
+/// `GET /observatoire.json`.
+pub async fn json(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, PageError> {
+    Ok(table(&state, uri.query()).await?.json())
+}

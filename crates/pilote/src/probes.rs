@@ -1,0 +1,173 @@
+//! Probes of the products' services: once from the command line, or on a schedule by the
+//! workers that share the job table.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::StreamExt;
+use pilote_domain::{Slug, is_http_url};
+use pilote_probe::Prober;
+use pilote_store::{Job, Store, timestamp};
+
+/// The job kind of a product's scheduled probe (its key is the product's slug).
+pub const PROBE_JOB: &str = "probe";
+
+/// How a worker runs.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// This worker's name in leases.
+    pub name: String,
+    /// Time between two probes of one product.
+    pub every: Duration,
+    /// Checks running at once.
+    pub concurrency: usize,
+    /// How long a leased job stays this worker's before another may take it.
+    pub lease: Duration,
+    /// Wait when no job is due.
+    pub poll: Duration,
+    /// Stop once no job is due, rather than wait for the next.
+    pub once: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// Checks stored.
+    pub checked: u64,
+    /// Of which the service was up.
+    pub up: u64,
+    /// Jobs whose lease was lost before their check was stored (another worker had them).
+    pub lost: u64,
+    /// Jobs that failed, to be retried.
+    pub failed: u64,
+}
+
+/// The products with a public web address: slug and address.
+async fn addresses(store: &Store) -> anyhow::Result<HashMap<Slug, String>> {
+    let portfolio = store.load_portfolio().await?;
+    Ok(portfolio
+        .products
+        .into_iter()
+        .filter_map(|p| {
+            let link = p.link.filter(|link| is_http_url(link))?;
+            Some((p.slug, link))
+        })
+        .collect())
+}
+
+/// Probes `products` (every product with an address when empty) once, `concurrency` at a
+/// time, and stores each check.
+pub async fn probe_now(
+    store: &Store,
+    prober: &Prober,
+    products: &[Slug],
+    concurrency: usize,
+) -> anyhow::Result<Tally> {
+    let mut targets = addresses(store).await?;
+    if !products.is_empty() {
+        for slug in products {
+            anyhow::ensure!(
+                targets.contains_key(slug),
+                "le produit « {slug} » n'existe pas ou n'a pas d'adresse web (champ link)"
+            );
+        }
+        targets.retain(|slug, _| products.contains(slug));
+    }
+    let checks = futures_util::stream::iter(targets)
+        .map(|(slug, url)| async move { (slug, prober.check(&url).await) })
+        .buffer_unordered(concurrency.max(1))
+        .collect::<Vec<_>>()
+        .await;
+    let mut tally = Tally::default();
+    for (slug, check) in checks {
+        let check = check?.service_check(slug);
+        store
+            .record_service_check(&check, None, &timestamp(Utc::now()))
+            .await?;
+        tally.checked += 1;
+        tally.up += u64::from(check.up);
+    }
+    Ok(tally)
+}
+
+/// Runs one job; returns whether its check was stored, `None` when it had nothing to do.
+async fn run(
+    store: &Store,
+    prober: &Prober,
+    targets: &HashMap<Slug, String>,
+    job: &Job,
+) -> anyhow::Result<Option<bool>> {
+    let target = Slug::parse(&job.key)
+        .ok()
+        .and_then(|slug| targets.get_key_value(&slug));
+    let Some((slug, url)) = target else {
+        // The product is gone or has no address any more: its schedule ends.
+        store
+            .fail_job(&job.lease, "sans adresse", "9999-12-31T00:00:00.000000Z")
+            .await?;
+        return Ok(None);
+    };
+    let check = prober.check(url).await?.service_check(slug.clone());
+    let stored = store
+        .record_service_check(&check, Some(&job.lease), &timestamp(Utc::now()))
+        .await?;
+    Ok(Some(stored))
+}
+
+/// Keeps every product with an address on the probe schedule, then runs due jobs until
+/// stopped (or, with `once`, until none is due).
+pub async fn work(
+    store: &Store,
+    prober: &Prober,
+    options: &WorkerOptions,
+) -> anyhow::Result<Tally> {
+    let every = i64::try_from(options.every.as_secs())
+        .unwrap_or(i64::MAX)
+        .max(1);
+    let batch = i64::try_from(options.concurrency.max(1) * 2).unwrap_or(64);
+    let mut tally = Tally::default();
+    loop {
+        let targets = addresses(store).await?;
+        let mut keys: Vec<String> = targets.keys().map(ToString::to_string).collect();
+        keys.sort();
+        let now = Utc::now();
+        store
+            .schedule_jobs(PROBE_JOB, &keys, every, &timestamp(now))
+            .await?;
+        let lease_end = now + chrono::Duration::from_std(options.lease)?;
+        let jobs = store
+            .claim_jobs(&options.name, &timestamp(now), &timestamp(lease_end), batch)
+            .await?;
+        if jobs.is_empty() {
+            if options.once {
+                return Ok(tally);
+            }
+            tokio::time::sleep(options.poll).await;
+            continue;
+        }
+        let targets = &targets;
+        let outcomes = futures_util::stream::iter(&jobs)
+            .map(|job| async move { (job, run(store, prober, targets, job).await) })
+            .buffer_unordered(options.concurrency.max(1))
+            .collect::<Vec<_>>()
+            .await;
+        for (job, outcome) in outcomes {
+            match outcome {
+                Ok(Some(true)) => tally.checked += 1,
+                Ok(Some(false)) => tally.lost += 1,
+                Ok(None) => {}
+                Err(error) => {
+                    tally.failed += 1;
+                    tracing::warn!(job = job.lease.id, key = %job.key, %error, "probe job failed");
+                    // Back off: one minute per attempt, at most one period.
+                    let wait = (60 * i64::from(job.attempts)).min(every);
+                    let retry = Utc::now() + chrono::Duration::seconds(wait);
+                    store
+                        .fail_job(&job.lease, &error.to_string(), &timestamp(retry))
+                        .await?;
+                }
+            }
+        }
+    }
+}
