@@ -81,7 +81,7 @@ export function requireServer(server) {
 }
 
 async function firstSlug(base, list) {
-  const response = await fetch(`${base}/${list}`);
+  const response = await fetch(`${base}/${list}`, { signal: AbortSignal.timeout(30_000) });
   const html = await response.text();
   const main = html.slice(html.indexOf('<main'));
   const match = main.match(new RegExp(`href="/${list}/([^"?#/]+)"`));
@@ -95,7 +95,7 @@ async function firstSlug(base, list) {
  * are shown to the people who sign in with them.
  */
 export async function hasDemoSignIn(server) {
-  const response = await fetch(`${server.url}/connexion`);
+  const response = await fetch(`${server.url}/connexion`, { signal: AbortSignal.timeout(30_000) });
   const html = await response.text();
   return response.status === 200 && html.includes('action="/connexion/demo"');
 }
@@ -177,7 +177,7 @@ export async function demoSessionState(browser, server, key = DEMO_ADMIN) {
  * (null when it has none).
  */
 async function impactFormsOf(base, product) {
-  const response = await fetch(`${base}/api/v1/products/${product}/indicators`);
+  const response = await fetch(`${base}/api/v1/products/${product}/indicators`, { signal: AbortSignal.timeout(30_000) });
   if (response.status !== 200) throw new Error(`${base}/api/v1/products/${product}/indicators: HTTP ${response.status}`);
   const { data } = await response.json();
   const indicator = data.find((i) => i.measurements.length > 0);
@@ -267,10 +267,37 @@ export async function pagesOf(server) {
   ];
 }
 
-/** Launches Debian's Chromium (Playwright gives each launch a fresh temporary profile). */
+/** Rejects with `what` when `promise` has not settled within `ms`. */
+export function within(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Launches Debian's Chromium (Playwright gives each launch a fresh temporary profile) and
+ * checks that it answers by opening a context; a start that hangs, which a loaded machine
+ * sometimes sees, is killed and tried again, up to three times.
+ */
 export async function launch() {
   await mkdir(OUT, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  let lastError;
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    let browser;
+    try {
+      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+      const probe = await within(browser.newContext(), 30_000, 'Chromium: new context');
+      await within(probe.close(), 30_000, 'Chromium: closing a context');
+      return browser;
+    } catch (error) {
+      lastError = error;
+      console.error(`Chromium start ${attempt} failed: ${error.message}`);
+      if (browser) await closeBrowser(browser);
+    }
+  }
+  throw lastError;
 }
 
 /** Closes a browser, giving up after ten seconds: a stuck Chromium must not hold the suite. */

@@ -74,7 +74,7 @@ async function signOut(page) {
 
 /** The incubator of a product, from the API. */
 async function incubatorOf(slug) {
-  const response = await fetch(`${server.url}/api/v1/products/${slug}`);
+  const response = await fetch(`${server.url}/api/v1/products/${slug}`, { signal: AbortSignal.timeout(30_000) });
   assert.equal(response.status, 200, `GET /api/v1/products/${slug}`);
   return (await response.json()).incubator;
 }
@@ -185,7 +185,7 @@ describe('connexion', () => {
     }
     const tokenName = `essai navigateur ${process.pid}`;
     const me = (token) =>
-      fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+      fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
 
     const { page, done } = await freshPage();
     try {

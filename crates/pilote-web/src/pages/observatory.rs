@@ -80,14 +80,14 @@ const COLUMNS: &[&str] = &[
     "usage_date",
 ];
 
-/// A DSFR badge class for a level.
+/// The badge colour of a level (`pilote.css`).
 pub(crate) const fn badge(level: Level) -> &'static str {
     match level {
-        Level::Green => "fr-badge--success",
-        Level::Yellow => "fr-badge--warning",
-        Level::Red => "fr-badge--error",
-        Level::Blue => "fr-badge--info",
-        Level::Gray => "fr-badge--new",
+        Level::Green => "pilote-level--green",
+        Level::Yellow => "pilote-level--yellow",
+        Level::Red => "pilote-level--red",
+        Level::Blue => "pilote-level--blue",
+        Level::Gray => "pilote-level--gray",
     }
 }
 
@@ -115,7 +115,11 @@ pub(crate) fn cell(reading: &Reading) -> Cell {
         };
     }
     Cell {
-        level: reading.level.map(|l| (l.label(), badge(l))),
+        // Nothing known: the text says so, a gray badge would only weigh on the page.
+        level: reading
+            .level
+            .filter(|_| reading.source.is_some())
+            .map(|l| (l.label(), badge(l))),
         shown: reading.shown.clone(),
         origin,
     }
