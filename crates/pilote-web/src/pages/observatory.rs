@@ -4,11 +4,11 @@
 use askama::Template;
 use axum::extract::{OriginalUri, State};
 use axum::response::{Html, Response};
-use pilote_domain::portfolio::PhaseName;
 use pilote_domain::quality::observatory::{Indicator, Level, ObservatoryRow, Reading};
 
 use super::download::Table;
 use super::form_state::{one_page, page_number};
+use super::products::{Choice, choices, phase_choices};
 use super::{Layout, PageError, Pagination, page};
 use crate::api::extract::parse_query;
 use crate::api::quality::observatory::{ObservatoryFilter, rows};
@@ -131,26 +131,6 @@ struct Line {
     cells: Vec<Cell>,
 }
 
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
-fn choices(
-    values: impl IntoIterator<Item = (String, String)>,
-    selected: Option<&str>,
-) -> Vec<Choice> {
-    values
-        .into_iter()
-        .map(|(value, label)| Choice {
-            selected: selected == Some(value.as_str()),
-            value,
-            label,
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "observatory.html")]
 struct ObservatoryPage {
@@ -237,12 +217,7 @@ pub async fn show(
             ministries.into_iter().map(|m| (m.clone(), m)),
             filter.ministry.as_deref(),
         ),
-        phases: choices(
-            PhaseName::ALL
-                .iter()
-                .map(|p| (p.as_str().to_owned(), p.label().to_owned())),
-            filter.phase.as_deref(),
-        ),
+        phases: phase_choices(filter.phase.as_deref()),
         filters_query: base,
         pagination,
     })

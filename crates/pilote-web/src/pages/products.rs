@@ -23,24 +23,35 @@ struct Row<'a> {
 }
 
 /// A choice of a filter's select.
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
+pub(crate) struct Choice {
+    pub(crate) value: String,
+    pub(crate) label: String,
+    pub(crate) selected: bool,
 }
 
-fn choices(
+/// A select's choices, (value, label) each, `selected` being the value chosen.
+pub(crate) fn choices(
     values: impl IntoIterator<Item = (String, String)>,
-    selected: Option<&String>,
+    selected: Option<&str>,
 ) -> Vec<Choice> {
     values
         .into_iter()
         .map(|(value, label)| Choice {
-            selected: selected == Some(&value),
+            selected: selected == Some(value.as_str()),
             value,
             label,
         })
         .collect()
+}
+
+/// The phases, as a select's choices.
+pub(crate) fn phase_choices(selected: Option<&str>) -> Vec<Choice> {
+    choices(
+        PhaseName::ALL
+            .iter()
+            .map(|p| (p.as_str().to_owned(), p.label().to_owned())),
+        selected,
+    )
 }
 
 #[derive(Template)]
@@ -128,13 +139,8 @@ pub async fn list(
         layout,
         rows,
         total: page_of.total,
-        phases: choices(
-            PhaseName::ALL
-                .iter()
-                .map(|p| (p.as_str().to_owned(), p.label().to_owned())),
-            filters.phase.as_ref(),
-        ),
-        incubators: choices(incubators, filters.incubator.as_ref()),
+        phases: phase_choices(filters.phase.as_deref()),
+        incubators: choices(incubators, filters.incubator.as_deref()),
         sorts: ProductSort::ALL
             .iter()
             .map(|s| Choice {
