@@ -9,6 +9,7 @@ pub mod delivery;
 mod error;
 mod front_matter;
 pub mod portfolio;
+pub mod quality;
 mod report;
 
 pub use error::ImportError;

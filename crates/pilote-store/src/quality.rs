@@ -4,6 +4,7 @@ use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
 use pilote_domain::quality::observatory::ObservatoryRow;
 use pilote_domain::quality::record::QualityRecord;
+use pilote_domain::quality::reference::{CriterionText, Standard};
 use pilote_domain::quality::rgaa::Audit;
 use pilote_domain::quality::rgesn::Assessment;
 use pilote_domain::quality::service::{ServiceCheck, ServiceHealth};
@@ -117,5 +118,21 @@ impl Store {
     /// Every RGAA audit, latest first.
     pub async fn all_rgaa_audits(&self) -> Result<Vec<Audit>> {
         dispatch!(self, pool => backend::quality::all_audits(pool).await)
+    }
+
+    /// A standard's reference texts (criteria titles), in criterion order; empty until
+    /// imported.
+    pub async fn reference_texts(&self, standard: Standard) -> Result<Vec<CriterionText>> {
+        dispatch!(self, pool => backend::quality::reference_texts(pool, standard).await)
+    }
+
+    /// Replaces a standard's reference texts (already checked) in one transaction.
+    pub async fn replace_reference_texts(
+        &self,
+        standard: Standard,
+        texts: &[CriterionText],
+        actor: &Actor,
+    ) -> Result<()> {
+        dispatch!(self, pool => backend::quality::replace_reference_texts(pool, standard, texts, actor).await)
     }
 }

@@ -303,6 +303,10 @@ impl OidcArgs {
 enum Source {
     /// The beta.gouv.fr network's content folder (or a checkout's root).
     Beta,
+    /// The RGAA 4.1 criteria file (`rgaa-4.1-criteria.json`): criteria titles for audits.
+    Rgaa,
+    /// The RGESN v1 file (`rgesn-v1.json`): criteria titles for self-assessments.
+    Rgesn,
 }
 
 pub fn init_tracing(format: LogFormat) {
@@ -539,6 +543,15 @@ impl Cli {
                 let report = match source {
                     Source::Beta => {
                         pilote_import::portfolio::beta::import(&store, &path, options, &actor).await
+                    }
+                    Source::Rgaa | Source::Rgesn => {
+                        let standard = if matches!(source, Source::Rgaa) {
+                            pilote_domain::quality::reference::Standard::Rgaa
+                        } else {
+                            pilote_domain::quality::reference::Standard::Rgesn
+                        };
+                        pilote_import::quality::import(&store, standard, &path, options, &actor)
+                            .await
                     }
                 };
                 store.close().await;

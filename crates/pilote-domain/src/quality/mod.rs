@@ -8,6 +8,7 @@
 pub mod ecoindex;
 pub mod observatory;
 pub mod record;
+pub mod reference;
 pub mod rgaa;
 pub mod rgesn;
 pub mod service;

@@ -6,6 +6,7 @@ use pilote_domain::Slug;
 use pilote_domain::audit::{Actor, AuditAction};
 use pilote_domain::quality::Grade;
 use pilote_domain::quality::observatory::ObservatoryRow;
+use pilote_domain::quality::reference::{CriterionText, Standard};
 use pilote_domain::quality::rgaa::Audit;
 use pilote_domain::quality::service::{ServiceCheck, ServiceHealth};
 
@@ -406,4 +407,64 @@ pub(crate) async fn all_audits(pool: &Pool) -> Result<Vec<Audit>> {
             .fetch_all(pool)
             .await?;
     rows.iter().map(|(id, text)| stored(*id, text)).collect()
+}
+
+/// A standard's reference texts, in criterion order.
+pub(crate) async fn reference_texts(pool: &Pool, standard: Standard) -> Result<Vec<CriterionText>> {
+    let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT criterion, topic, title, url FROM reference_criteria WHERE standard = $1",
+    )
+    .bind(standard.as_str())
+    .fetch_all(pool)
+    .await?;
+    let order = standard.criteria();
+    let mut texts: Vec<CriterionText> = rows
+        .into_iter()
+        .map(|(criterion, topic, title, url)| CriterionText {
+            standard,
+            criterion,
+            topic,
+            title,
+            url,
+        })
+        .collect();
+    texts.sort_by_key(|t| order.iter().position(|c| *c == t.criterion));
+    Ok(texts)
+}
+
+/// Replaces a standard's reference texts in one transaction, logging the import in short.
+pub(crate) async fn replace_reference_texts(
+    pool: &Pool,
+    standard: Standard,
+    texts: &[CriterionText],
+    actor: &Actor,
+) -> Result<()> {
+    let mut tx = audit::begin(pool).await?;
+    sqlx::query("DELETE FROM reference_criteria WHERE standard = $1")
+        .bind(standard.as_str())
+        .execute(&mut *tx)
+        .await?;
+    for text in texts {
+        sqlx::query(
+            "INSERT INTO reference_criteria (standard, criterion, topic, title, url) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(standard.as_str())
+        .bind(&text.criterion)
+        .bind(&text.topic)
+        .bind(&text.title)
+        .bind(&text.url)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let summary = serde_json::json!({ "standard": standard.as_str(), "criteria": texts.len() });
+    let entry = change(
+        AuditAction::Update,
+        "reference_criteria",
+        standard.as_str().to_owned(),
+        None,
+        Some(&summary),
+    )?;
+    audit::append(&mut tx, actor, &[entry]).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -211,6 +211,8 @@ pub async fn show(
 
 struct CriterionRow {
     criterion: String,
+    /// The criterion's title, when the standard's texts were imported.
+    title: String,
     overall: &'static str,
     pages: Vec<&'static str>,
 }
@@ -246,10 +248,19 @@ pub async fn report(
     let product = product_at(&state.model(), &slug)?.clone();
     let audit = audit_at(&state, &product, &id).await?;
     let figures = audit.figures();
+    let titles: std::collections::HashMap<String, String> = state
+        .store()
+        .reference_texts(pilote_domain::quality::reference::Standard::Rgaa)
+        .await
+        .map_err(ApiError::from)?
+        .into_iter()
+        .map(|t| (t.criterion, t.title))
+        .collect();
     let rows = audit
         .statuses()
         .into_iter()
         .map(|(id, pages)| CriterionRow {
+            title: titles.get(&id.to_string()).cloned().unwrap_or_default(),
             criterion: id.to_string(),
             overall: match pilote_domain::quality::rgaa::sample_status(&pages) {
                 Some(pilote_domain::quality::rgaa::SampleStatus::Compliant) => "conforme",
