@@ -3,6 +3,11 @@
 //! with the limit: bare GETs of the same page by the same HTTP client. Prints checks per
 //! second, the median and p99 of one check, and the prober's peak resident memory.
 //!
+//! Then the whole worker: `pilote worker --once` (the binary beside this one, or PILOTE_BIN)
+//! on a SQLite database of CHECKS products all pointing at that site, which schedules one job
+//! per product, leases them, probes and stores each check; prints its checks per second and
+//! its own peak memory.
+//!
 //!     pilote-bench-probe [CHECKS] [CONCURRENCY]     (default 10000 64)
 //!     pilote-bench-probe --serve                    (the site, used by the benchmark itself)
 
@@ -57,6 +62,104 @@ fn peak_mb() -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Peak resident memory of process `pid`, in MB, while it runs.
+fn peak_mb_of(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|line| line.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Runs `pilote worker --once` on `products` products pointing at `url`: (checks per
+/// second, checks stored, peak memory in MB).
+fn worker_round(
+    runtime: &tokio::runtime::Runtime,
+    url: &str,
+    products: usize,
+    concurrency: usize,
+) -> (f64, u64, f64) {
+    let dir = std::env::temp_dir().join(format!("pilote-bench-worker-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let database = format!("sqlite://{}", dir.join("bench.db").display());
+    runtime.block_on(async {
+        let store = pilote_store::Store::open(&database).await.expect("store");
+        let products = (0..products)
+            .map(|i| {
+                serde_json::from_value(serde_json::json!({
+                    "slug": format!("service-{i:05}"), "title": format!("Service {i}"),
+                    "mission": "Banc d'essai", "incubator": "banc", "phases": [],
+                    "link": format!("{url}?service={i}")
+                }))
+                .expect("product")
+            })
+            .collect();
+        store
+            .apply(
+                &pilote_store::PortfolioChanges {
+                    products,
+                    ..Default::default()
+                },
+                &pilote_domain::audit::Actor::system("banc d'essai"),
+            )
+            .await
+            .expect("products");
+        store.close().await;
+    });
+    let binary = std::env::var_os("PILOTE_BIN").map_or_else(
+        || {
+            std::env::current_exe()
+                .expect("self")
+                .with_file_name("pilote")
+        },
+        std::path::PathBuf::from,
+    );
+    let started = Instant::now();
+    let concurrency = concurrency.to_string();
+    let mut worker = Command::new(&binary)
+        .args([
+            "worker",
+            "--once",
+            "--database",
+            &database,
+            "--retries",
+            "0",
+        ])
+        .args(["--concurrency", &concurrency, "--per-host", &concurrency])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (build it: cargo build --release -p pilote)",
+                binary.display()
+            )
+        });
+    let pid = worker.id();
+    let mut peak: f64 = 0.0;
+    while worker.try_wait().expect("worker").is_none() {
+        peak = peak.max(peak_mb_of(pid).unwrap_or(0.0));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut worker.stdout.take().expect("stdout"), &mut out)
+        .expect("output");
+    let stored: u64 = out
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let _ = std::fs::remove_dir_all(&dir);
+    #[expect(clippy::cast_precision_loss, reason = "counts")]
+    let rate = stored as f64 / elapsed;
+    (rate, stored, peak)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -163,6 +266,11 @@ fn main() {
             peak_mb()
         );
     });
+    let (rate, stored, peak) = worker_round(&runtime, &url, checks, concurrency);
+    assert_eq!(stored, checks as u64, "the worker stored every check");
+    println!(
+        "\nWhole worker (`pilote worker --once`, SQLite, {checks} products on this site, {concurrency} at a time): {rate:.0} checks/s stored, peak memory of the worker {peak:.1} MB."
+    );
     let _ = site.kill();
     let _ = site.wait();
 }

@@ -64,15 +64,15 @@ impl Store {
         dispatch!(self, pool => backend::quality::save_audit(pool, audit, actor, at).await)
     }
 
-    /// Stores a probe's check; when it ran for `job`, ends the job in the same transaction,
-    /// and stores nothing when the job's lease was lost. Returns whether it was stored.
-    pub async fn record_service_check(
+    /// Stores probes' checks in one transaction; a check that ran for a job ends the job
+    /// in the same transaction, and is not stored when the job's lease was lost. Returns, per
+    /// check, whether it was stored.
+    pub async fn record_service_checks(
         &self,
-        check: &ServiceCheck,
-        job: Option<&JobLease>,
+        checks: &[(ServiceCheck, Option<JobLease>)],
         now: &str,
-    ) -> Result<bool> {
-        dispatch!(self, pool => backend::quality::record_check(pool, check, job, now).await)
+    ) -> Result<Vec<bool>> {
+        dispatch!(self, pool => backend::quality::record_checks(pool, checks, now).await)
     }
 
     /// A product's latest checks, newest first.

@@ -2,10 +2,11 @@
 //! workers that share the job table.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use futures_util::StreamExt;
+use pilote_domain::quality::service::ServiceCheck;
 use pilote_domain::{Slug, is_http_url};
 use pilote_probe::Prober;
 use pilote_store::{Job, Store, timestamp};
@@ -79,41 +80,42 @@ pub async fn probe_now(
         .buffer_unordered(concurrency.max(1))
         .collect::<Vec<_>>()
         .await;
-    let mut tally = Tally::default();
-    for (slug, check) in checks {
-        let check = check?.service_check(slug);
-        store
-            .record_service_check(&check, None, &timestamp(Utc::now()))
-            .await?;
-        tally.checked += 1;
-        tally.up += u64::from(check.up);
-    }
-    Ok(tally)
+    let checks = checks
+        .into_iter()
+        .map(|(slug, check)| Ok((check?.service_check(slug), None)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    store
+        .record_service_checks(&checks, &timestamp(Utc::now()))
+        .await?;
+    Ok(Tally {
+        checked: checks.len() as u64,
+        up: checks.iter().filter(|(check, _)| check.up).count() as u64,
+        ..Tally::default()
+    })
 }
 
-/// Runs one job; returns whether its check was stored, `None` when it had nothing to do.
+/// Runs one job's probe; `None` when its product is gone or has no address any more (its
+/// schedule then ends).
 async fn run(
     store: &Store,
     prober: &Prober,
     targets: &HashMap<Slug, String>,
     job: &Job,
-) -> anyhow::Result<Option<bool>> {
+) -> anyhow::Result<Option<ServiceCheck>> {
     let target = Slug::parse(&job.key)
         .ok()
         .and_then(|slug| targets.get_key_value(&slug));
     let Some((slug, url)) = target else {
-        // The product is gone or has no address any more: its schedule ends.
         store
             .fail_job(&job.lease, "sans adresse", "9999-12-31T00:00:00.000000Z")
             .await?;
         return Ok(None);
     };
-    let check = prober.check(url).await?.service_check(slug.clone());
-    let stored = store
-        .record_service_check(&check, Some(&job.lease), &timestamp(Utc::now()))
-        .await?;
-    Ok(Some(stored))
+    Ok(Some(prober.check(url).await?.service_check(slug.clone())))
 }
+
+/// How often a worker reloads the products' addresses and puts new ones on the schedule.
+const REFRESH: Duration = Duration::from_secs(60);
 
 /// Keeps every product with an address on the probe schedule, then runs due jobs until
 /// stopped (or, with `once`, until none is due).
@@ -127,14 +129,19 @@ pub async fn work(
         .max(1);
     let batch = i64::try_from(options.concurrency.max(1) * 2).unwrap_or(64);
     let mut tally = Tally::default();
+    let mut targets = HashMap::new();
+    let mut refreshed: Option<Instant> = None;
     loop {
-        let targets = addresses(store).await?;
-        let mut keys: Vec<String> = targets.keys().map(ToString::to_string).collect();
-        keys.sort();
+        if refreshed.is_none_or(|at| at.elapsed() >= REFRESH) {
+            targets = addresses(store).await?;
+            let mut keys: Vec<String> = targets.keys().map(ToString::to_string).collect();
+            keys.sort();
+            store
+                .schedule_jobs(PROBE_JOB, &keys, every, &timestamp(Utc::now()))
+                .await?;
+            refreshed = Some(Instant::now());
+        }
         let now = Utc::now();
-        store
-            .schedule_jobs(PROBE_JOB, &keys, every, &timestamp(now))
-            .await?;
         let lease_end = now + chrono::Duration::from_std(options.lease)?;
         let jobs = store
             .claim_jobs(&options.name, &timestamp(now), &timestamp(lease_end), batch)
@@ -146,16 +153,24 @@ pub async fn work(
             tokio::time::sleep(options.poll).await;
             continue;
         }
-        let targets = &targets;
+        if jobs
+            .iter()
+            .any(|job| Slug::parse(&job.key).map_or(true, |slug| !targets.contains_key(&slug)))
+        {
+            // A product added or changed since the last reload: read the addresses again.
+            targets = addresses(store).await?;
+            refreshed = Some(Instant::now());
+        }
+        let known = &targets;
         let outcomes = futures_util::stream::iter(&jobs)
-            .map(|job| async move { (job, run(store, prober, targets, job).await) })
+            .map(|job| async move { (job, run(store, prober, known, job).await) })
             .buffer_unordered(options.concurrency.max(1))
             .collect::<Vec<_>>()
             .await;
+        let mut checks = Vec::with_capacity(outcomes.len());
         for (job, outcome) in outcomes {
             match outcome {
-                Ok(Some(true)) => tally.checked += 1,
-                Ok(Some(false)) => tally.lost += 1,
+                Ok(Some(check)) => checks.push((check, Some(job.lease.clone()))),
                 Ok(None) => {}
                 Err(error) => {
                     tally.failed += 1;
@@ -167,6 +182,17 @@ pub async fn work(
                         .fail_job(&job.lease, &error.to_string(), &timestamp(retry))
                         .await?;
                 }
+            }
+        }
+        // One transaction for the batch: each check with the end of its job.
+        let stored = store
+            .record_service_checks(&checks, &timestamp(Utc::now()))
+            .await?;
+        for kept in stored {
+            if kept {
+                tally.checked += 1;
+            } else {
+                tally.lost += 1;
             }
         }
     }

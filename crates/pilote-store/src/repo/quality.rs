@@ -211,37 +211,41 @@ pub(crate) async fn save_audit(pool: &Pool, audit: &Audit, actor: &Actor, at: &s
     Ok(id)
 }
 
-/// Stores a probe's check; when it ran for a job, ends the job in the same transaction, and
-/// stores nothing if the job's lease was lost (another worker has it). Returns whether the
-/// check was stored.
-pub(crate) async fn record_check(
+/// Stores probes' checks in one transaction; a check that ran for a job ends the job in the
+/// same transaction, and is not stored if the job's lease was lost (another worker has it).
+/// Returns, per check, whether it was stored.
+pub(crate) async fn record_checks(
     pool: &Pool,
-    check: &ServiceCheck,
-    job: Option<&JobLease>,
+    checks: &[(ServiceCheck, Option<JobLease>)],
     now: &str,
-) -> Result<bool> {
+) -> Result<Vec<bool>> {
     let mut tx = pool.begin().await?;
-    if let Some(lease) = job
-        && !super::jobs::finish(&mut tx, lease, now).await?
-    {
-        return Ok(false);
+    let mut stored = Vec::with_capacity(checks.len());
+    for (check, job) in checks {
+        if let Some(lease) = job
+            && !super::jobs::finish(&mut tx, lease, now).await?
+        {
+            stored.push(false);
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO service_checks (product_slug, url, checked_at, up, status, response_ms, reason, ecoindex_score, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(check.product.as_str())
+        .bind(&check.url)
+        .bind(&check.checked_at)
+        .bind(check.up)
+        .bind(check.status.map(i32::from))
+        .bind(check.response_ms.map(|ms| i64::try_from(ms).unwrap_or(i64::MAX)))
+        .bind(&check.reason)
+        .bind(check.ecoindex_score.map(i32::from))
+        .bind(json::encode(&check.detail))
+        .execute(&mut *tx)
+        .await?;
+        stored.push(true);
     }
-    sqlx::query(
-        "INSERT INTO service_checks (product_slug, url, checked_at, up, status, response_ms, reason, ecoindex_score, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(check.product.as_str())
-    .bind(&check.url)
-    .bind(&check.checked_at)
-    .bind(check.up)
-    .bind(check.status.map(i32::from))
-    .bind(check.response_ms.map(|ms| i64::try_from(ms).unwrap_or(i64::MAX)))
-    .bind(&check.reason)
-    .bind(check.ecoindex_score.map(i32::from))
-    .bind(json::encode(&check.detail))
-    .execute(&mut *tx)
-    .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(stored)
 }
 
 type CheckRow = (
