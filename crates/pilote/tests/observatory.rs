@@ -94,6 +94,45 @@ async fn levels_sources_filters_and_editions(db: TestDb) {
     assert_eq!(reading(eau, "online")["level"], "blue");
     assert_eq!(reading(eau, "usage")["shown"], "64 %");
 
+    // An audit's rate wins over the statement: one criterion compliant, the 24 others of the
+    // quick audit still to complete (applicable until then).
+    let (status, audit) = app
+        .send(
+            Method::POST,
+            "/api/v1/products/eau-claire/audits",
+            &json!({"kind": "fast", "date": "2026-11-02",
+                    "pages": [{"title": "Accueil", "url": "https://eau-claire.example.org/"}]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{audit}");
+    let (status, body) = app
+        .send(
+            Method::PUT,
+            &format!(
+                "/api/v1/products/eau-claire/audits/{}/pages/1/criteria/1.1",
+                audit["id"]
+            ),
+            &json!({"status": "compliant"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, page) = app.get("/api/v1/observatory?page_size=100").await;
+    let handicap = reading(row(&page, "eau-claire"), "handicap");
+    assert_eq!(
+        (
+            &handicap["level"],
+            &handicap["source"],
+            &handicap["value"],
+            &handicap["date"]
+        ),
+        (
+            &json!("red"),
+            &json!("audit"),
+            &json!(4.0),
+            &json!("2026-11-02")
+        )
+    );
+
     // Filters: ministry and phase; an unknown phase is refused.
     let (_, page) = app
         .get("/api/v1/observatory?ministry=solidarite-sante")
@@ -128,7 +167,7 @@ async fn levels_sources_filters_and_editions(db: TestDb) {
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
     assert_eq!(&eau[column("satisfaction_level")], "yellow");
     assert_eq!(&eau[column("satisfaction_value")], "7.5");
-    assert_eq!(&eau[column("handicap_source")], "declared");
+    assert_eq!(&eau[column("handicap_source")], "audit");
     let json_rows: Value = reqwest::get(app.url("/observatoire.json?phase=construction"))
         .await
         .unwrap()

@@ -461,6 +461,16 @@ impl Audit {
     pub fn figures(&self) -> AuditFigures {
         figures(&self.statuses())
     }
+
+    /// The rate of the first of `audits` (latest first) that has one, with its day: the one
+    /// the observatory reads.
+    pub fn latest_rate<'a>(
+        audits: impl IntoIterator<Item = &'a Self>,
+    ) -> Option<(f64, chrono::NaiveDate)> {
+        audits
+            .into_iter()
+            .find_map(|audit| audit.figures().rate.map(|rate| (rate, audit.date)))
+    }
 }
 
 #[cfg(test)]

@@ -104,9 +104,7 @@ pub async fn show(
         .rgaa_audits(&product.slug)
         .await
         .map_err(ApiError::from)?;
-    let audit = audits
-        .iter()
-        .find_map(|a| a.figures().rate.map(|rate| (rate, a.date)));
+    let audit = Audit::latest_rate(&audits);
     let service = service::report(&state, &slug).await?;
     let readings = row(
         &state.model(),

@@ -10,6 +10,7 @@ use pilote_domain::Slug;
 use pilote_domain::portfolio::{PhaseName, Product};
 use pilote_domain::quality::observatory::{Evidence, ObservatoryRow, Source, readings};
 use pilote_domain::quality::record::QualityRecord;
+use pilote_domain::quality::rgaa::Audit;
 use pilote_domain::quality::service::HEALTH_DAYS;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -78,15 +79,18 @@ pub(crate) async fn live(state: &AppState) -> Result<Vec<ObservatoryRow>, ApiErr
     let store = state.store();
     let records: HashMap<Slug, QualityRecord> =
         store.quality_records().await?.into_iter().collect();
-    let mut audits = HashMap::new();
-    // Latest first: the first audit with a rate is each product's.
+    let mut by_product: HashMap<Slug, Vec<Audit>> = HashMap::new();
+    // Latest first, kept in that order per product.
     for audit in store.all_rgaa_audits().await? {
-        if let Some(rate) = audit.figures().rate {
-            audits
-                .entry(audit.product.clone())
-                .or_insert((rate, audit.date));
-        }
+        by_product
+            .entry(audit.product.clone())
+            .or_default()
+            .push(audit);
     }
+    let audits: HashMap<&Slug, (f64, chrono::NaiveDate)> = by_product
+        .iter()
+        .filter_map(|(product, audits)| Some((product, Audit::latest_rate(audits)?)))
+        .collect();
     let since = pilote_store::timestamp(Utc::now() - Duration::days(HEALTH_DAYS));
     let health: HashMap<_, _> = store
         .service_health(None, &since)
