@@ -71,6 +71,12 @@ impl Store {
         dispatch!(self, pool => backend::jobs::fail(pool, lease, error, retry_at).await)
     }
 
+    /// Removes a job, recurring or not, whose subject is gone; scheduling adds it again if
+    /// the subject comes back. Returns whether the lease held.
+    pub async fn remove_job(&self, lease: &JobLease) -> Result<bool> {
+        dispatch!(self, pool => backend::jobs::remove(pool, lease).await)
+    }
+
     /// Ends a job with nothing to store (its subject is gone). Returns whether the lease held.
     pub async fn finish_job(&self, lease: &JobLease, now: &str) -> Result<bool> {
         dispatch!(self, pool => {

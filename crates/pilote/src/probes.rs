@@ -94,8 +94,8 @@ pub async fn probe_now(
     })
 }
 
-/// Runs one job's probe; `None` when its product is gone or has no address any more (its
-/// schedule then ends).
+/// Runs one job's probe; `None` when its product is gone or has no address any more: its
+/// job is removed, and scheduled again if an address comes back.
 async fn run(
     store: &Store,
     prober: &Prober,
@@ -106,9 +106,7 @@ async fn run(
         .ok()
         .and_then(|slug| targets.get_key_value(&slug));
     let Some((slug, url)) = target else {
-        store
-            .fail_job(&job.lease, "sans adresse", "9999-12-31T00:00:00.000000Z")
-            .await?;
+        store.remove_job(&job.lease).await?;
         return Ok(None);
     };
     Ok(Some(prober.check(url).await?.service_check(slug.clone())))

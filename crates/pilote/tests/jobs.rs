@@ -128,6 +128,21 @@ async fn leases_expire_and_recurring_jobs_come_back(db: TestDb) {
             .unwrap()
     );
     assert_eq!(store.job_queue(&at(t0, 10_000)).await.unwrap().jobs, 3);
+
+    // A job whose subject is gone is removed; scheduling brings it back with its subject.
+    let held = store
+        .claim_jobs("w6", &at(t0, 20_000), &at(t0, 20_060), 1)
+        .await
+        .unwrap();
+    assert!(store.remove_job(&held[0].lease).await.unwrap());
+    assert_eq!(store.job_queue(&at(t0, 20_000)).await.unwrap().jobs, 2);
+    assert_eq!(
+        store
+            .schedule_jobs("probe", &keys, 600, &at(t0, 0))
+            .await
+            .unwrap(),
+        1
+    );
 }
 on_both_backends!(leases, leases_expire_and_recurring_jobs_come_back);
 

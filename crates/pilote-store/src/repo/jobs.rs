@@ -114,6 +114,17 @@ pub(crate) async fn finish(tx: &mut Tx<'_>, lease: &JobLease, now: &str) -> Resu
     Ok(done.rows_affected() == 1)
 }
 
+/// Removes a job that `lease` holds, whatever its kind; returns whether the lease held.
+pub(crate) async fn remove(pool: &Pool, lease: &JobLease) -> Result<bool> {
+    let removed = sqlx::query("DELETE FROM jobs WHERE id = $1 AND leased_by = $2")
+        .bind(lease.id)
+        .bind(&lease.worker)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(removed == 1)
+}
+
 /// Ends a job that failed: it is due again at `retry_at`, with the error kept.
 pub(crate) async fn fail(
     pool: &Pool,
