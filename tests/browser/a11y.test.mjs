@@ -40,6 +40,12 @@ after(async () => {
   await writeFile(join(OUT, 'a11y-violations.json'), JSON.stringify(found, null, 2) + '\n');
 });
 
+/** Where a page is: its path and query. */
+function at(page) {
+  const url = new URL(page.url());
+  return url.pathname + url.search;
+}
+
 /**
  * Checks a page: axe, and at the mobile width the reflow. `load` opens it (none: the page
  * as it is now); `path` is the pathname it must be at.
@@ -47,7 +53,7 @@ after(async () => {
 async function checkPage(t, page, server, width, template, path, load) {
   await t.test(`${template} ${path}`, async () => {
     if (load) await load();
-    assert.equal(new URL(page.url()).pathname, path, 'the page is loaded');
+    assert.equal(at(page), path, 'the page is loaded');
     const violations = await axeViolations(page);
     const label = `${server.name} ${width} ${template} ${path}`;
     if (violations.length) {
@@ -58,7 +64,7 @@ async function checkPage(t, page, server, width, template, path, load) {
   });
   if (width === 'mobile') {
     await t.test(`${template} ${path}: no sideways scrolling (WCAG 1.4.10)`, async () => {
-      assert.equal(new URL(page.url()).pathname, path, 'the page is loaded');
+      assert.equal(at(page), path, 'the page is loaded');
       const overflow = await reflowOverflow(page);
       if (overflow.length) {
         found.push({ server: server.name, width, template, path, reflow: overflow });

@@ -80,9 +80,9 @@ async function toContent(page) {
   await page.keyboard.press('Enter');
 }
 
-/** Tab to the "Enregistrer" button and press Enter; returns the response to the POST. */
-async function submit(page) {
-  await tabUntil(page, (f) => f.tag === 'button' && f.text === 'Enregistrer', 'the "Enregistrer" button');
+/** Tab to the button named `button` and press Enter; returns the response to the POST. */
+async function submit(page, button = 'Enregistrer') {
+  await tabUntil(page, (f) => f.tag === 'button' && f.text === button, `the "${button}" button`);
   // Mark this document, to wait for the next one to be loaded.
   await page.evaluate(() => {
     window.piloteOldDocument = true;
@@ -191,6 +191,27 @@ for (const server of SERVERS) {
       } finally {
         // Leave the demo data as it was for the other tests.
         await deleteProduct(page, server.url, slug);
+        await page.close();
+      }
+    });
+
+    test('quality record: a count that is not a number, read with the keyboard', async (t) => {
+      if (server.name !== 'demo' && !server.url) return t.skip(server.missing);
+      requireServer(server);
+      if (!(await signedIn(server))) return t.skip(NO_FORMS);
+      const page = await context.newPage();
+      try {
+        await open(page, `${server.url}/produits/${server.slugs.product}/qualite/fiche`);
+        await page.locator('[id="f-declared-satisfaction-score"]').fill('8,5');
+        await page.locator('[id="f-declared-satisfaction-reviews"]').fill('beaucoup');
+        await toContent(page);
+        const rejected = await submit(page, 'Enregistrer la fiche');
+        assert.equal(rejected.status(), 422, 'a rejected form answers 422');
+        await readErrors(t, page, 'f-declared-satisfaction-reviews');
+        assert.equal(await page.inputValue('#f-declared-satisfaction-reviews'), 'beaucoup', 'the value typed is kept');
+        const violations = await axeViolations(page);
+        assert.equal(violations.length, 0, formatViolations('qualite-fiche (with errors)', violations));
+      } finally {
         await page.close();
       }
     });

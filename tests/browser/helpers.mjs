@@ -228,6 +228,12 @@ export async function pagesOf(server) {
         ['livraisons-produit-connecte', `/produits/${s.product}/livraisons`, 200, true],
         // The demo's audit of its product.
         ['audit-rapport', `/produits/${s.product}/audits/1`, 200, true],
+        ['qualite-connecte', `/produits/${s.product}/qualite`, 200, true],
+        ['qualite-fiche', `/produits/${s.product}/qualite/fiche`, 200, true],
+        ['audit-nouveau', `/produits/${s.product}/audits/nouveau`, 200, true],
+        ['audit-page', `/produits/${s.product}/audits/1/pages/1?thematique=11`, 200, true],
+        ['rgesn-formulaire', `/produits/${s.product}/rgesn?thematique=4`, 200, true],
+        ['observatoire-connecte', '/observatoire', 200, true],
         // The demo's first support request, in progress: the steering team's forms.
         ['accompagnement', '/accompagnement', 200, true],
         ['accompagnement-nouvelle', '/accompagnement/nouvelle', 200, true],

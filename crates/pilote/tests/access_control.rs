@@ -527,6 +527,31 @@ fn form_endpoints() -> Vec<Endpoint> {
             product_target("eau-claire", "fabrique-demo"),
         ),
         e(
+            "/produits/{slug}/qualite/fiche",
+            Some(Action::UpdateProduct),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/audits/nouveau",
+            Some(Action::UpdateProduct),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/audits/{id}/pages/{id}",
+            Some(Action::UpdateProduct),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/produits/{slug}/rgesn",
+            Some(Action::UpdateProduct),
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            "/observatoire/editions",
+            Some(Action::PublishObservatory),
+            Target::default(),
+        ),
+        e(
             "/produits/{slug}/livraisons/{id}/supprimer",
             Some(Action::UpdateProduct),
             product_target("eau-claire", "fabrique-demo"),
@@ -931,6 +956,27 @@ fn form_request(
             format!("/comites/{}/decisions", id("committee")),
             fields(&[("product", "eau-claire"), ("kind", "continue")]),
         ),
+        "/produits/{slug}/qualite/fiche" => (
+            "/produits/eau-claire/qualite/fiche".into(),
+            fields(&[("identity", "franceconnect")]),
+        ),
+        "/produits/{slug}/audits/nouveau" => (
+            "/produits/eau-claire/audits/nouveau".into(),
+            fields(&[
+                ("kind", "fast"),
+                ("date", "2025-06-01"),
+                ("pages", "Accueil | https://eau-claire.example.org/"),
+            ]),
+        ),
+        "/produits/{slug}/audits/{id}/pages/{id}" => (
+            format!("/produits/eau-claire/audits/{}/pages/1", id("audit")),
+            fields(&[("1.1.status", "compliant")]),
+        ),
+        "/produits/{slug}/rgesn" => (
+            "/produits/eau-claire/rgesn".into(),
+            fields(&[("1.1.answer", "met")]),
+        ),
+        "/observatoire/editions" => (endpoint.template.into(), fields(&[("edition", "2025-T1")])),
         "/produits/{slug}/livraisons" => (
             "/produits/eau-claire/livraisons".into(),
             fields(&[("name", "v3.0"), ("date", "2025-09-01"), ("size", "medium")]),
@@ -1098,6 +1144,11 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
         format!("{measurement}/modifier"),
         format!("{measurement}/supprimer"),
         "/produits/eau-claire/budget".to_owned(),
+        "/produits/eau-claire/qualite/fiche".to_owned(),
+        "/produits/eau-claire/audits/nouveau".to_owned(),
+        format!("/produits/eau-claire/audits/{}/pages/1", id("audit")),
+        "/produits/eau-claire/rgesn".to_owned(),
+        "/observatoire".to_owned(),
     ];
     let pages = [
         "/",
@@ -1156,7 +1207,7 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
                 .split('"')
                 .next()
                 .unwrap();
-            let path = action.split('#').next().unwrap();
+            let path = action.split(['#', '?']).next().unwrap();
             let template: Vec<String> = path
                 .split('/')
                 .map(|segment| match segment {

@@ -7,12 +7,12 @@
 
 mod common;
 
-use common::{TestApp, TestDb};
+use common::{Browser, TestApp, TestDb, csrf_of};
 use pilote_domain::audit::{Actor, AuditAction};
 use pilote_domain::identity::Scope;
 use pilote_domain::impact::{BudgetLine, BudgetSource};
 use pilote_domain::{Money, Slug};
-use reqwest::{Method, header};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 /// The demo product of the incubator manager (fabrique-demo).
@@ -33,83 +33,6 @@ async fn app(db: TestDb) -> TestApp {
         .await
         .unwrap();
     TestApp::spawn_writable(db).await
-}
-
-/// A browser of its own: a session's cookie, no redirection followed.
-struct Browser<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
-    cookie: Option<String>,
-}
-
-impl<'a> Browser<'a> {
-    async fn signed_in(app: &'a TestApp, demo_key: &str) -> Self {
-        let (cookie, _) = app.session_for(demo_key).await;
-        Self::with(app, Some(cookie))
-    }
-
-    fn with(app: &'a TestApp, cookie: Option<String>) -> Self {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Self {
-            app,
-            client,
-            cookie,
-        }
-    }
-
-    async fn get(&self, path: &str) -> (u16, String) {
-        let mut request = self.client.get(self.app.url(path));
-        if let Some(cookie) = &self.cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        let response = request.send().await.unwrap();
-        (response.status().as_u16(), response.text().await.unwrap())
-    }
-
-    /// Opens the form page, then posts `fields` with the CSRF token it carries; returns the
-    /// status, the `Location` header and the page answered.
-    async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> (u16, Option<String>, String) {
-        let (status, form) = self.get(path).await;
-        assert_eq!(status, 200, "{path}: {form}");
-        let token = csrf_of(&form);
-        self.post(path, fields, Some(&token)).await
-    }
-
-    async fn post(
-        &self,
-        path: &str,
-        fields: &[(&str, &str)],
-        csrf: Option<&str>,
-    ) -> (u16, Option<String>, String) {
-        let mut form: Vec<(&str, &str)> = fields.to_vec();
-        if let Some(csrf) = csrf {
-            form.push(("csrf", csrf));
-        }
-        let mut request = self.client.post(self.app.url(path)).form(&form);
-        if let Some(cookie) = &self.cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        let response = request.send().await.unwrap();
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .map(|value| value.to_str().unwrap().to_owned());
-        (
-            response.status().as_u16(),
-            location,
-            response.text().await.unwrap(),
-        )
-    }
-}
-
-/// The CSRF token a page's form carries.
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).expect("a form with its CSRF token") + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
 }
 
 /// The account number of a demo account.

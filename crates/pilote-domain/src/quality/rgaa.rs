@@ -22,6 +22,23 @@ use crate::vocabulary::vocabulary;
 /// How many criteria each of the 13 topics of RGAA 4.1 has, in topic order (106 in all).
 pub const CRITERIA_PER_TOPIC: [u8; 13] = [9, 2, 3, 13, 8, 2, 5, 10, 4, 14, 13, 11, 12];
 
+/// The names of the 13 topics, in order.
+pub const TOPICS: [&str; 13] = [
+    "Images",
+    "Cadres",
+    "Couleurs",
+    "Multimédia",
+    "Tableaux",
+    "Liens",
+    "Scripts",
+    "Éléments obligatoires",
+    "Structuration de l’information",
+    "Présentation de l’information",
+    "Formulaires",
+    "Navigation",
+    "Consultation",
+];
+
 /// A criterion's number: topic and rank in it (« 11.2 »).
 ///
 /// Written as text in JSON; API fields holding one say `#[schema(value_type = String)]`.

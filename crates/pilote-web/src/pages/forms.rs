@@ -23,11 +23,35 @@ use crate::{ApiError, AppState};
 use pilote_domain::identity::Action;
 
 mod impact;
+mod quality;
 pub(super) use impact::{
     confirm_delete_indicator, confirm_delete_measurement, create_indicator, create_measurement,
     delete_indicator, delete_measurement, edit_budget, edit_indicator, edit_measurement,
     new_indicator, new_measurement, replace_budget, update_indicator, update_measurement,
 };
+pub(super) use quality::{
+    create_audit, edit_audit_page, edit_record, edit_rgesn, new_audit, save_audit_page,
+    save_record, save_rgesn,
+};
+
+/// The product of the address, for a visitor whose role allows `action` on it: 401 when
+/// signed out, 403 when their role does not allow it (here or anywhere), 404 for an unknown
+/// product.
+fn product_allowing<'m>(
+    visitor: &Visitor,
+    model: &'m crate::read_model::ReadModel,
+    slug: &str,
+    action: Action,
+) -> Result<(&'m Product, pilote_domain::audit::Actor), PageError> {
+    offer(visitor.principal.as_ref(), action)?;
+    let product = crate::api::indicators::product_at(model, slug)?;
+    let actor = authorize(
+        visitor.principal.as_ref(),
+        action,
+        &[product_target(&product.slug, &product.incubator)],
+    )?;
+    Ok((product, actor))
+}
 
 /// Empty rows offered after the existing phases or missions.
 const EXTRA_ROWS: usize = 2;
@@ -60,6 +84,12 @@ impl Submitted {
     /// The errors as (element id, « label : message ») for the summary at the top.
     fn summary(&self) -> Vec<(String, String)> {
         self.errors.summary()
+    }
+
+    /// The label of a field, the same as in the summary.
+    #[expect(clippy::unused_self, reason = "templates call it as `form.label(...)`")]
+    fn label(&self, name: &str) -> String {
+        field_label(name)
     }
 }
 
@@ -105,7 +135,10 @@ fn field_errors(error: ApiError, unreadable: bool) -> Result<Errors, PageError> 
             .map(|(field, message)| {
                 let key = field.rsplit('.').next();
                 let is_date = (matches!(key, Some("start" | "end")) && field.contains('.'))
-                    || matches!(key, Some("date" | "period_start" | "period_end"));
+                    || matches!(
+                        key,
+                        Some("date" | "period_start" | "period_end" | "homologation_date")
+                    );
                 let message = match (unreadable, is_date) {
                     (true, true) => "date invalide (attendu AAAA-MM-JJ)".to_owned(),
                     (true, false) if message.starts_with("unknown variant") => {
@@ -113,6 +146,9 @@ fn field_errors(error: ApiError, unreadable: bool) -> Result<Errors, PageError> 
                     }
                     (true, false) if message.ends_with("expected i32") => {
                         "année invalide (attendu AAAA)".to_owned()
+                    }
+                    (true, false) if message.ends_with("expected u32") => {
+                        "nombre entier invalide (par exemple 120)".to_owned()
                     }
                     (true, false) if message.ends_with("expected f64") => {
                         "nombre invalide (par exemple 1250 ou 12,5)".to_owned()
@@ -178,6 +214,40 @@ fn field_label(field: &str) -> String {
             "year" => "année",
             "amount" => "montant",
             "source" => "source",
+            "identity" => "Identification",
+            "statement.status" => "État de conformité déclaré",
+            "statement.url" => "Adresse de la déclaration d’accessibilité",
+            "statement.date" => "Date de la déclaration",
+            "security.risk_analysis" => "Analyse de risques faite",
+            "security.risk_analysis_url" => "Document de l’analyse de risques",
+            "security.decision" => "Décision d’homologation",
+            "security.homologation_date" => "Date de la décision d’homologation",
+            "security.mon_service_securise" => "Suivi dans Mon service sécurisé",
+            "hosting.provider" => "Hébergeur",
+            "hosting.offer" => "Offre",
+            "hosting.model" => "Modèle de service",
+            "hosting.cloud" => "Type de cloud",
+            "hosting.data_sensitivity" => "Sensibilité des données",
+            "hosting.location" => "Localisation des données",
+            "hosting.derogation" => "Dérogation",
+            "hosting.secnumcloud.version" => "Version SecNumCloud de la qualification",
+            "hosting.secnumcloud.date" => "Date de la qualification SecNumCloud",
+            "declared.date" => "Date des mesures",
+            "declared.satisfaction.score" => "Satisfaction, sur 10",
+            "declared.satisfaction.reviews" => "Nombre d’avis de satisfaction",
+            "declared.simplicity.score" => "Simplicité, sur 10",
+            "declared.simplicity.reviews" => "Nombre d’avis de simplicité",
+            "declared.dlnuf_fields" => "Champs que l’administration pourrait préremplir",
+            "declared.help_reachable" => "Usagers ayant pu joindre l’aide, en %",
+            "declared.help_used" => "Usagers ayant eu recours à l’aide, en %",
+            "declared.online" => "Démarche en ligne",
+            "declared.usage" => "Usagers passant par le service en ligne, en %",
+            "kind" => "Type d’audit",
+            "auditor" => "Auditeur ou auditrice",
+            "pages" => "Pages de l’échantillon",
+            "impact" => "impact sur l’usager",
+            "answer" => "réponse",
+            "quick_win" => "correction rapide",
             other => other,
         }
     }
@@ -187,6 +257,24 @@ fn field_label(field: &str) -> String {
         chars.next().map_or_else(String::new, |first| {
             first.to_uppercase().chain(chars).collect()
         })
+    };
+    // A standard's criterion: `1.1.status`, `4.12.answer`, `1.1.nc0.title`.
+    let criterion = |field: &str| {
+        let mut parts = field.splitn(3, '.');
+        let (topic, number, rest) = (parts.next()?, parts.next()?, parts.next()?);
+        let numeric = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+        if !numeric(topic) || !numeric(number) {
+            return None;
+        }
+        let what = match rest.split_once('.') {
+            Some((finding, key)) => format!(
+                "non-conformité {} : {}",
+                finding.strip_prefix("nc")?.parse::<usize>().ok()? + 1,
+                label(key)
+            ),
+            None => label(rest).to_owned(),
+        };
+        Some(format!("Critère {topic}.{number} : {what}"))
     };
     let row = |group: &str, rest: &str| {
         let (index, key) = rest.split_once("].")?;
@@ -209,6 +297,7 @@ fn field_label(field: &str) -> String {
                 .strip_prefix("lines[")
                 .and_then(|rest| row("Ligne", rest))
         })
+        .or_else(|| criterion(field))
         .unwrap_or_else(|| capitalised(label(field)))
 }
 
@@ -235,6 +324,28 @@ fn optional(fields: &Fields, name: &str) -> Value {
     } else {
         Value::String(value)
     }
+}
+
+/// A number as people type it (« 12,5 », « 1 250 »), as JSON; what cannot be read stays
+/// text, for the parser to name the field.
+pub(super) fn number(typed: &str) -> Value {
+    let compact: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    compact
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map_or_else(|| Value::String(typed.to_owned()), Value::Number)
+}
+
+/// A year as typed, as JSON; what cannot be read stays text, for the parser to name.
+pub(super) fn year(typed: &str) -> Value {
+    typed
+        .parse::<i64>()
+        .map_or_else(|_| Value::String(typed.to_owned()), Value::from)
 }
 
 /// A comma-separated list.

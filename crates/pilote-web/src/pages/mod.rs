@@ -104,7 +104,23 @@ pub fn router() -> Router<AppState> {
             post(releases::withdraw),
         )
         .route("/produits/{slug}/qualite", get(quality::show))
+        .route(
+            "/produits/{slug}/qualite/fiche",
+            get(forms::edit_record).post(forms::save_record),
+        )
+        .route(
+            "/produits/{slug}/audits/nouveau",
+            get(forms::new_audit).post(forms::create_audit),
+        )
         .route("/produits/{slug}/audits/{id}", get(quality::report))
+        .route(
+            "/produits/{slug}/audits/{id}/pages/{page}",
+            get(forms::edit_audit_page).post(forms::save_audit_page),
+        )
+        .route(
+            "/produits/{slug}/rgesn",
+            get(forms::edit_rgesn).post(forms::save_rgesn),
+        )
         .route("/accompagnement", get(support::list))
         .route(
             "/accompagnement/nouvelle",
@@ -117,6 +133,7 @@ pub fn router() -> Router<AppState> {
         .route("/impact", get(impact::portfolio))
         .route("/impact.csv", get(impact::export_csv))
         .route("/observatoire", get(observatory::show))
+        .route("/observatoire/editions", post(observatory::freeze))
         .route("/observatoire.csv", get(observatory::csv))
         .route("/observatoire.json", get(observatory::json))
         .route("/impact.json", get(impact::export_json))
@@ -496,4 +513,18 @@ pub async fn not_found(uri: Uri) -> Response {
     } else {
         PageError(ApiError::NotFound).into_response()
     }
+}
+
+/// Whether the visitor may change `product` (its record, releases, quality), to offer the
+/// forms that do.
+pub(crate) fn may_change(
+    principal: Option<&Principal>,
+    product: &pilote_domain::portfolio::Product,
+) -> bool {
+    principal.is_some_and(|p| {
+        p.may(
+            Action::UpdateProduct,
+            &crate::auth::product_target(&product.slug, &product.incubator),
+        )
+    })
 }

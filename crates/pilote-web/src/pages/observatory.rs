@@ -1,17 +1,25 @@
 //! The quality observatory: every product against the observatory's indicators, with
 //! filters, downloads and the quarterly editions.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
+use axum::Form;
 use axum::extract::{OriginalUri, State};
-use axum::response::{Html, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use pilote_domain::identity::{Action, Target};
+use pilote_domain::quality::observatory::edition_of;
 use pilote_domain::quality::observatory::{Indicator, Level, ObservatoryRow, Reading};
 
 use super::download::Table;
-use super::form_state::{one_page, page_number};
+use super::form_state::{FormState, one_page, page_number, text};
 use super::products::{Choice, choices, phase_choices};
 use super::{Layout, PageError, Pagination, page};
 use crate::api::extract::parse_query;
+use crate::api::quality::editions;
 use crate::api::quality::observatory::{ObservatoryFilter, rows};
+use crate::auth::Visitor;
 use crate::{ApiError, AppState};
 
 /// The downloads' columns: the product, then level, value, text, source and date of each
@@ -145,6 +153,8 @@ struct ObservatoryPage {
     phases: Vec<Choice>,
     filters_query: String,
     pagination: Pagination,
+    /// The form freezing an edition, for those who may publish one.
+    freeze: Option<FormState>,
 }
 
 /// The filters' query string, without paging.
@@ -166,13 +176,73 @@ fn filters_query(filter: &ObservatoryFilter) -> String {
 /// `GET /observatoire`.
 pub async fn show(
     State(state): State<AppState>,
+    visitor: Visitor,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Html<String>, PageError> {
-    let filter: ObservatoryFilter = parse_query(uri.query())?;
-    let all = rows(&state, &filter).await?;
+    let may_publish = visitor
+        .principal
+        .as_ref()
+        .is_some_and(|p| p.may(Action::PublishObservatory, &Target::default()));
+    let freeze = may_publish.then(|| {
+        let mut form = FormState::new(freeze_label);
+        form.fields.insert(
+            "edition".into(),
+            edition_of(chrono::Utc::now().date_naive()),
+        );
+        form
+    });
+    render(&state, uri.query(), freeze).await
+}
+
+fn freeze_label(field: &str) -> &str {
+    if field == "edition" {
+        "Édition"
+    } else {
+        field
+    }
+}
+
+/// `POST /observatoire/editions`: freezes the observatory as it is now, then shows the
+/// edition; a taken or badly written name comes back on the field.
+pub async fn freeze(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(fields): Form<BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    let edition = text(&fields, "edition");
+    let (status, error) =
+        match editions::freeze(&state, visitor.principal.as_ref(), Some(edition)).await {
+            Ok(frozen) => {
+                let query = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("edition", &frozen.edition)
+                    .finish();
+                return Ok(Redirect::to(&format!("/observatoire?{query}")).into_response());
+            }
+            Err(ApiError::Conflict(message)) => (StatusCode::CONFLICT, message),
+            Err(ApiError::Unprocessable(mut errors)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.remove("edition").unwrap_or_default(),
+            ),
+            Err(other) => return Err(other.into()),
+        };
+    let mut form = FormState::new(freeze_label);
+    form.fields = fields;
+    form.errors.insert("edition".into(), error);
+    let mut response = render(&state, None, Some(form)).await?.into_response();
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn render(
+    state: &AppState,
+    query: Option<&str>,
+    freeze: Option<FormState>,
+) -> Result<Html<String>, PageError> {
+    let filter: ObservatoryFilter = parse_query(query)?;
+    let all = rows(state, &filter).await?;
     let total = all.len();
     let base = filters_query(&filter);
-    let (shown, mut pagination) = one_page(all, page_number(uri.query()), "/observatoire");
+    let (shown, mut pagination) = one_page(all, page_number(query), "/observatoire");
     pagination = Pagination::new("/observatoire", &base, pagination.current, total);
     let model = state.model();
     let portfolio = model.portfolio();
@@ -195,8 +265,9 @@ pub async fn show(
         .observatory_editions()
         .await
         .map_err(ApiError::from)?;
+    let has_errors = freeze.as_ref().is_some_and(|f| !f.errors.is_empty());
     page(&ObservatoryPage {
-        layout: Layout::new("", &[("", "Observatoire de la qualité")]),
+        layout: Layout::new("", &[("", "Observatoire de la qualité")]).with_errors(has_errors),
         indicators: Indicator::ALL.iter().map(|i| i.label()).collect(),
         lines: shown
             .iter()
@@ -220,6 +291,7 @@ pub async fn show(
         phases: phase_choices(filter.phase.as_deref()),
         filters_query: base,
         pagination,
+        freeze,
     })
 }
 

@@ -20,6 +20,7 @@ use crate::api::quality::audits::audit_at;
 use crate::api::quality::observatory::row;
 use crate::api::quality::service::{self, ServiceReport};
 use crate::api::quality::{RecordSource, record_of};
+use crate::auth::Visitor;
 
 fn breadcrumb<'a>(product: &'a Product, last: &'a str) -> Layout {
     Layout::new(
@@ -81,6 +82,8 @@ struct QualityPage {
     audits: Vec<AuditLine>,
     themes: Vec<ThemeLine>,
     answered: usize,
+    /// Whether the visitor may change the product, so fill its forms.
+    can_write: bool,
 }
 
 fn yes_no(value: Option<bool>) -> String {
@@ -94,6 +97,7 @@ fn yes_no(value: Option<bool>) -> String {
 /// `GET /produits/{slug}/qualite`.
 pub async fn show(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let product = product_at(&state.model(), &slug)?.clone();
@@ -204,6 +208,7 @@ pub async fn show(
             .collect(),
         themes,
         answered: assessments.len(),
+        can_write: super::may_change(visitor.principal.as_ref(), &product),
     })
 }
 

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pilote_domain::audit::Actor;
 use pilote_domain::delivery::{Release, ReleaseSize, ReleaseSource};
-use pilote_domain::identity::{Action, Principal};
+use pilote_domain::identity::Action;
 use pilote_domain::portfolio::Product;
 
 use super::form_state::{FormState, text};
@@ -55,15 +55,6 @@ impl ReleasesPage {
     }
 }
 
-fn may_write(principal: Option<&Principal>, product: &Product) -> bool {
-    principal.is_some_and(|p| {
-        p.may(
-            Action::UpdateProduct,
-            &product_target(&product.slug, &product.incubator),
-        )
-    })
-}
-
 fn releases_page(
     state: &AppState,
     visitor: &Visitor,
@@ -90,7 +81,7 @@ fn releases_page(
             chrono::Utc::now().date_naive(),
         ),
         releases: model.releases_of(&product.slug).to_vec(),
-        can_write: may_write(visitor.principal.as_ref(), product),
+        can_write: super::may_change(visitor.principal.as_ref(), product),
         form,
         sizes: ReleaseSize::ALL
             .iter()

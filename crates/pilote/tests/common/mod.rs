@@ -2,11 +2,16 @@
 //! `127.0.0.1:0`, and the real public data when it is present.
 
 #![allow(dead_code, reason = "each test binary uses a part of the harness")]
-#![allow(clippy::expect_used, reason = "a test fails loudly")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "a test fails loudly"
+)]
 
 use std::path::PathBuf;
 
 use pilote_store::Store;
+use reqwest::header;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
@@ -421,4 +426,85 @@ macro_rules! on_both_backends {
             }
         }
     };
+}
+
+/// A browser of its own: a session's cookie, no redirection followed.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    cookie: Option<String>,
+}
+
+impl<'a> Browser<'a> {
+    pub async fn signed_in(app: &'a TestApp, demo_key: &str) -> Self {
+        let (cookie, _) = app.session_for(demo_key).await;
+        Self::with(app, Some(cookie))
+    }
+
+    pub fn with(app: &'a TestApp, cookie: Option<String>) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            app,
+            client,
+            cookie,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let mut request = self.client.get(self.app.url(path));
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Opens the form page, then posts `fields` with the CSRF token it carries; returns the
+    /// status, the `Location` header and the page answered.
+    pub async fn submit(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (u16, Option<String>, String) {
+        let (status, form) = self.get(path).await;
+        assert_eq!(status, 200, "{path}: {form}");
+        let token = csrf_of(&form);
+        self.post(path, fields, Some(&token)).await
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        csrf: Option<&str>,
+    ) -> (u16, Option<String>, String) {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(csrf) = csrf {
+            form.push(("csrf", csrf));
+        }
+        let mut request = self.client.post(self.app.url(path)).form(&form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .map(|value| value.to_str().unwrap().to_owned());
+        (
+            response.status().as_u16(),
+            location,
+            response.text().await.unwrap(),
+        )
+    }
+}
+
+/// The CSRF token a page's form carries.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("a form with its CSRF token") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
 }

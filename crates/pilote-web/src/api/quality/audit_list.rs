@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use pilote_domain::audit::Actor;
 use pilote_domain::identity::Action;
 use pilote_domain::quality::rgaa::Audit;
 
@@ -61,11 +62,8 @@ pub async fn create_audit(
     let (product, actor) = product_allowing(&caller, &model, &slug, Action::UpdateProduct)?;
     let product = product.slug.clone();
     drop(model);
-    let mut audit: Audit = parse_record(product_from_path(body, &product)?)?;
-    audit.id = 0;
-    crate::api::refuse_problems(audit.validate())?;
-    let at = pilote_store::timestamp(chrono::Utc::now());
-    audit.id = state.store().save_rgaa_audit(&audit, &actor, &at).await?;
+    let audit: Audit = parse_record(product_from_path(body, &product)?)?;
+    let audit = start(&state, &actor, audit).await?;
     let location = format!("/api/v1/products/{product}/audits/{}", audit.id);
     Ok((
         StatusCode::CREATED,
@@ -73,4 +71,19 @@ pub async fn create_audit(
         Json(AuditReport::of(audit)),
     )
         .into_response())
+}
+
+/// Checks and stores a new audit, without results yet; shared by the API and the page's
+/// form.
+pub(crate) async fn start(
+    state: &AppState,
+    actor: &Actor,
+    mut audit: Audit,
+) -> Result<Audit, ApiError> {
+    audit.id = 0;
+    audit.results.clear();
+    crate::api::refuse_problems(audit.validate())?;
+    let at = pilote_store::timestamp(chrono::Utc::now());
+    audit.id = state.store().save_rgaa_audit(&audit, actor, &at).await?;
+    Ok(audit)
 }

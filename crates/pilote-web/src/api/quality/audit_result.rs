@@ -3,8 +3,10 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use pilote_domain::audit::Actor;
 use pilote_domain::identity::Action;
-use pilote_domain::quality::rgaa::{CriterionId, CriterionResult};
+use pilote_domain::portfolio::Product;
+use pilote_domain::quality::rgaa::{Audit, CriterionId, CriterionResult};
 
 use super::audits::{AuditReport, audit_at};
 use crate::api::extract::{JsonValue, parse_record};
@@ -45,23 +47,53 @@ pub async fn record_result(
     let (product, actor) = product_allowing(&caller, &model, &slug, Action::UpdateProduct)?;
     let product = product.clone();
     drop(model);
-    let mut audit = audit_at(&state, &product, &id).await?;
+    let criterion: CriterionId = criterion.parse().map_err(|_| ApiError::NotFound)?;
+    let result: CriterionResult = parse_record(body)?;
+    let audit = record(
+        &state,
+        &actor,
+        &product,
+        &id,
+        &page,
+        vec![(criterion, Some(result))],
+    )
+    .await?;
+    Ok(Json(AuditReport::of(audit)))
+}
+
+/// Sets (or, with `None`, clears) the results of criteria on one page of an audit, in one
+/// write; shared by the API and the page's form. 404 for a page outside the sample or a
+/// criterion the audit does not check.
+pub(crate) async fn record(
+    state: &AppState,
+    actor: &Actor,
+    product: &Product,
+    id: &str,
+    page: &str,
+    changes: Vec<(CriterionId, Option<CriterionResult>)>,
+) -> Result<Audit, ApiError> {
+    let mut audit = audit_at(state, product, id).await?;
     let page: usize = page
         .parse()
         .ok()
         .filter(|p| (1..=audit.pages.len()).contains(p))
         .ok_or(ApiError::NotFound)?;
-    let criterion: CriterionId = criterion.parse().map_err(|_| ApiError::NotFound)?;
-    if !audit.kind.criteria().contains(&criterion) {
+    let criteria = audit.kind.criteria();
+    if changes.iter().any(|(c, _)| !criteria.contains(c)) {
         return Err(ApiError::NotFound);
     }
-    let result: CriterionResult = parse_record(body)?;
     if audit.results.len() < page {
         audit.results.resize_with(page, Default::default);
     }
-    audit.results[page - 1].insert(criterion, result);
+    let results = &mut audit.results[page - 1];
+    for (criterion, result) in changes {
+        match result {
+            Some(result) => results.insert(criterion, result),
+            None => results.remove(&criterion),
+        };
+    }
     crate::api::refuse_problems(audit.validate())?;
     let at = pilote_store::timestamp(chrono::Utc::now());
-    state.store().save_rgaa_audit(&audit, &actor, &at).await?;
-    Ok(Json(AuditReport::of(audit)))
+    state.store().save_rgaa_audit(&audit, actor, &at).await?;
+    Ok(audit)
 }

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use pilote_domain::audit::Actor;
 use pilote_domain::identity::Action;
 use pilote_domain::quality::rgesn::{Assessment, CRITERIA_PER_THEME, Score, scores, validate};
 use serde::{Deserialize, Serialize};
@@ -104,11 +105,22 @@ pub async fn replace_rgesn(
     let product = product.slug.clone();
     drop(model);
     let body: AssessmentsBody = parse_record(body)?;
-    crate::api::refuse_problems(validate(&body.assessments))?;
+    save(&state, &actor, &product, &body.assessments).await?;
+    Ok(Json(shown(&state, &product).await?))
+}
+
+/// Checks and stores `product`'s answers; shared by the API and the page's form.
+pub(crate) async fn save(
+    state: &AppState,
+    actor: &Actor,
+    product: &pilote_domain::Slug,
+    assessments: &[Assessment],
+) -> Result<(), ApiError> {
+    crate::api::refuse_problems(validate(assessments))?;
     let at = pilote_store::timestamp(chrono::Utc::now());
     state
         .store()
-        .save_rgesn_assessment(&product, &body.assessments, &actor, &at)
+        .save_rgesn_assessment(product, assessments, actor, &at)
         .await?;
-    Ok(Json(shown(&state, &product).await?))
+    Ok(())
 }

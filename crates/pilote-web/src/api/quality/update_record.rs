@@ -2,6 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use pilote_domain::Slug;
+use pilote_domain::audit::Actor;
 use pilote_domain::identity::Action;
 use pilote_domain::quality::record::QualityRecord;
 
@@ -39,11 +41,22 @@ pub async fn update_quality_record(
     let product = product.clone();
     drop(model);
     let record: QualityRecord = parse_record(body)?;
+    save(&state, &actor, &product.slug, &record).await?;
+    Ok(Json(record_of(&state, &product).await?))
+}
+
+/// Checks and stores `product`'s record; shared by the API and the page's form.
+pub(crate) async fn save(
+    state: &AppState,
+    actor: &Actor,
+    product: &Slug,
+    record: &QualityRecord,
+) -> Result<(), ApiError> {
     crate::api::refuse_problems(record.validate())?;
     let at = pilote_store::timestamp(chrono::Utc::now());
     state
         .store()
-        .save_quality_record(&product.slug, &record, &actor, &at)
+        .save_quality_record(product, record, actor, &at)
         .await?;
-    Ok(Json(record_of(&state, &product).await?))
+    Ok(())
 }

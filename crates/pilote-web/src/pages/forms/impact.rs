@@ -18,14 +18,14 @@ use pilote_domain::portfolio::Product;
 use serde_json::{Map, Value};
 
 use super::{
-    ConfirmDelete, EXTRA_ROWS, Errors, Fields, Submitted, checked, rerender, row_errors, rows, text,
+    ConfirmDelete, EXTRA_ROWS, Errors, Fields, Submitted, checked, number, product_allowing,
+    rerender, row_errors, rows, text, year,
 };
 use crate::api::budget::{BudgetLines, validate as validate_budget};
 use crate::api::indicators::{
-    indicator_at, measurement_at, product_at, stamped, validate as validate_indicator,
-    validate_measurement,
+    indicator_at, measurement_at, stamped, validate as validate_indicator, validate_measurement,
 };
-use crate::auth::{Visitor, authorize, offer, product_target};
+use crate::auth::Visitor;
 use crate::pages::impact::figure;
 use crate::pages::{Layout, PageError, page};
 use crate::read_model::ReadModel;
@@ -33,23 +33,6 @@ use crate::{ApiError, AppState};
 
 /// A select's choices: (stored name, French label).
 type Choices = Vec<(&'static str, &'static str)>;
-
-/// The product of the address, for a visitor who may manage its impact: 401 when signed
-/// out, 403 when their role does not allow it (here or anywhere), 404 for an unknown product.
-fn managed<'m>(
-    visitor: &Visitor,
-    model: &'m ReadModel,
-    slug: &str,
-) -> Result<(&'m Product, Actor), PageError> {
-    offer(visitor.principal.as_ref(), Action::ManageImpact)?;
-    let product = product_at(model, slug)?;
-    let actor = authorize(
-        visitor.principal.as_ref(),
-        Action::ManageImpact,
-        &[product_target(&product.slug, &product.incubator)],
-    )?;
-    Ok((product, actor))
-}
 
 /// The impact section of the product's page, where every form leads back.
 fn impact_section(product: &Product) -> String {
@@ -79,28 +62,6 @@ async fn written<T>(
     result.map_err(ApiError::from)?;
     state.refresh().await?;
     Ok(Redirect::to(&impact_section(product)).into_response())
-}
-
-/// A number as people type it (« 12,5 », « 1 250 »), as JSON; what cannot be read stays
-/// text, for the parser to name the field.
-fn number(typed: &str) -> Value {
-    let compact: String = typed
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    compact
-        .parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map_or_else(|| Value::String(typed.to_owned()), Value::Number)
-}
-
-/// A year as typed, as JSON; what cannot be read stays text, for the parser to name.
-fn year(typed: &str) -> Value {
-    typed
-        .parse::<i64>()
-        .map_or_else(|_| Value::String(typed.to_owned()), Value::from)
 }
 
 /// Puts a field's value into a record unless it was left empty, so that the parser says
@@ -274,7 +235,7 @@ pub async fn new_indicator(
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let model = state.model();
-    let (product, _) = managed(&visitor, &model, &slug)?;
+    let (product, _) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let mut fields = Fields::new();
     // A new indicator is public unless said otherwise, as the strategy asks.
     fields.insert("public".into(), "on".into());
@@ -295,7 +256,7 @@ pub async fn create_indicator(
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
     let model = state.model();
-    let (product, actor) = managed(&visitor, &model, &slug)?;
+    let (product, actor) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let indicator = match checked_indicator(&fields, product)? {
         Ok(indicator) => Indicator { id: 0, ..indicator },
         Err(errors) => return rerender(indicator_form(&model, product, None, fields, errors)),
@@ -311,7 +272,7 @@ pub async fn edit_indicator(
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let model = state.model();
-    let (product, _) = managed(&visitor, &model, &slug)?;
+    let (product, _) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let indicator = indicator_at(&model, product, &id)?;
     page(&indicator_form(
         &model,
@@ -330,7 +291,7 @@ pub async fn update_indicator(
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
     let model = state.model();
-    let (product, actor) = managed(&visitor, &model, &slug)?;
+    let (product, actor) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let existing = indicator_at(&model, product, &id)?;
     let indicator = match checked_indicator(&fields, product)? {
         Ok(indicator) => Indicator {
@@ -376,7 +337,7 @@ pub async fn confirm_delete_indicator(
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let model = state.model();
-    let (product, _) = managed(&visitor, &model, &slug)?;
+    let (product, _) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let indicator = indicator_at(&model, product, &id)?;
     let measured = model.measurements_of(indicator.id).count();
     confirm(
@@ -399,7 +360,7 @@ pub async fn delete_indicator(
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let model = state.model();
-    let (product, actor) = managed(&visitor, &model, &slug)?;
+    let (product, actor) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let indicator = indicator_at(&model, product, &id)?;
     let deleted = state.store().delete_indicator(indicator.id, &actor).await;
     written(&state, product, deleted).await
@@ -506,7 +467,7 @@ pub async fn new_measurement(
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let model = state.model();
-    let (product, _) = managed(&visitor, &model, &slug)?;
+    let (product, _) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let indicator = indicator_at(&model, product, &id)?;
     let mut fields = Fields::new();
     fields.insert("method".into(), Method::Measured.as_str().into());
@@ -527,7 +488,7 @@ pub async fn create_measurement(
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
     let model = state.model();
-    let (product, actor) = managed(&visitor, &model, &slug)?;
+    let (product, actor) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let indicator = indicator_at(&model, product, &id)?;
     let measurement = match checked_measurement(&fields, indicator, 0, &actor)? {
         Ok(measurement) => measurement,
@@ -546,7 +507,7 @@ pub async fn edit_measurement(
     Path((slug, id, measurement)): Path<(String, String, String)>,
 ) -> Result<Html<String>, PageError> {
     let model = state.model();
-    let (product, _) = managed(&visitor, &model, &slug)?;
+    let (product, _) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let indicator = indicator_at(&model, product, &id)?;
     let measurement = measurement_at(&model, indicator, &measurement)?;
     page(&measurement_form(
@@ -566,7 +527,7 @@ pub async fn update_measurement(
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
     let model = state.model();
-    let (product, actor) = managed(&visitor, &model, &slug)?;
+    let (product, actor) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let indicator = indicator_at(&model, product, &id)?;
     let existing = measurement_at(&model, indicator, &measurement)?;
     let measurement = match checked_measurement(&fields, indicator, existing.id, &actor)? {
@@ -593,7 +554,7 @@ pub async fn confirm_delete_measurement(
     Path((slug, id, measurement)): Path<(String, String, String)>,
 ) -> Result<Html<String>, PageError> {
     let model = state.model();
-    let (product, _) = managed(&visitor, &model, &slug)?;
+    let (product, _) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let indicator = indicator_at(&model, product, &id)?;
     let measurement = measurement_at(&model, indicator, &measurement)?;
     confirm(
@@ -616,7 +577,7 @@ pub async fn delete_measurement(
     Path((slug, id, measurement)): Path<(String, String, String)>,
 ) -> Result<Response, PageError> {
     let model = state.model();
-    let (product, actor) = managed(&visitor, &model, &slug)?;
+    let (product, actor) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let indicator = indicator_at(&model, product, &id)?;
     let measurement = measurement_at(&model, indicator, &measurement)?;
     let deleted = state
@@ -778,7 +739,7 @@ pub async fn edit_budget(
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let model = state.model();
-    let (product, _) = managed(&visitor, &model, &slug)?;
+    let (product, _) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let rows = budget_rows(&model, product);
     page(&budget_form(
         &model,
@@ -797,7 +758,7 @@ pub async fn replace_budget(
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
     let model = state.model();
-    let (product, actor) = managed(&visitor, &model, &slug)?;
+    let (product, actor) = product_allowing(&visitor, &model, &slug, Action::ManageImpact)?;
     let budget: BudgetLines = match checked(budget_record(&fields, product), validate_budget)? {
         Ok(budget) => budget,
         Err(errors) => {
