@@ -17,7 +17,7 @@ use pilote_domain::commons::{
     match_techno, software_slug,
 };
 use pilote_domain::text::fold;
-use pilote_store::Store;
+use pilote_store::{Replaced, Store};
 use serde::Deserialize;
 
 use crate::{EntityCounts, Finding, ImportError, ImportOptions, ImportReport};
@@ -314,28 +314,15 @@ pub fn read_sill(path: &Path) -> Result<(Vec<Software>, Vec<Finding>), ImportErr
     Ok((software.into_iter().map(|(_, s)| s).collect(), warnings))
 }
 
-/// Counts how `new` differs from `stored`, records matched by `key`.
-fn compare<T: PartialEq, K: PartialEq>(
-    stored: &[T],
-    new: &[T],
-    key: impl Fn(&T) -> K,
-) -> EntityCounts {
-    let mut counts = EntityCounts {
-        read: new.len(),
-        ..EntityCounts::default()
-    };
-    for record in new {
-        match stored.iter().find(|old| key(old) == key(record)) {
-            None => counts.created += 1,
-            Some(old) if old == record => counts.unchanged += 1,
-            Some(_) => counts.updated += 1,
-        }
+/// The report's counts of replacing a list by `read` records.
+fn counts(read: usize, replaced: Replaced) -> EntityCounts {
+    EntityCounts {
+        read,
+        created: replaced.created,
+        updated: replaced.updated,
+        unchanged: replaced.unchanged,
+        deleted: replaced.deleted,
     }
-    counts.deleted = stored
-        .iter()
-        .filter(|old| !new.iter().any(|record| key(record) == key(old)))
-        .count();
-    counts
 }
 
 /// Imports `sill.json`: the catalogue becomes its software in one transaction (a software
@@ -350,7 +337,13 @@ pub async fn import_sill(
 ) -> Result<SillImport, ImportError> {
     let (software, warnings) = read_sill(path)?;
     let catalogue = store.load_catalogue().await?;
-    let counts = compare(&catalogue.software, &software, |s| s.slug.clone());
+    let (_, replaced) = Replaced::plan(
+        &catalogue.software,
+        &software,
+        |s| s.slug.clone(),
+        PartialEq::eq,
+    );
+    let counts = counts(software.len(), replaced);
     let products = store.load_portfolio().await?.products;
     let matched = match_techno(&products, &software);
     let new_links = matched
@@ -435,7 +428,8 @@ pub async fn import_contributors(
         .filter(|c| c.software.is_none())
         .map(|c| Contributor { id: 0, ..c })
         .collect();
-    let counts = compare(&stored, &contributors, |c| c.name.clone());
+    let (_, replaced) = Replaced::plan(&stored, &contributors, |c| c.name.clone(), PartialEq::eq);
+    let counts = counts(contributors.len(), replaced);
     if counts.changed() > 0 && !options.dry_run {
         store
             .replace_catalogue_contributors(&contributors, actor)

@@ -73,6 +73,44 @@ pub struct Replaced {
     pub unchanged: usize,
 }
 
+/// One record's change when a list is replaced: what it was, what it becomes.
+pub type Step<'a, T> = (Option<&'a T>, Option<&'a T>);
+
+impl Replaced {
+    /// How replacing `stored` by `new` goes, records matched by `key` and compared by
+    /// `same`: the changes (removals first, then additions and updates in `new`'s order),
+    /// and their counts. Imports count with it before writing; the store writes by it.
+    pub fn plan<'a, T, K: PartialEq>(
+        stored: &'a [T],
+        new: &'a [T],
+        key: impl Fn(&T) -> K,
+        same: impl Fn(&T, &T) -> bool,
+    ) -> (Vec<Step<'a, T>>, Self) {
+        let mut counts = Self::default();
+        let mut steps = Vec::new();
+        for old in stored {
+            if !new.iter().any(|record| key(record) == key(old)) {
+                counts.deleted += 1;
+                steps.push((Some(old), None));
+            }
+        }
+        for record in new {
+            match stored.iter().find(|old| key(old) == key(record)) {
+                Some(old) if same(old, record) => counts.unchanged += 1,
+                Some(old) => {
+                    counts.updated += 1;
+                    steps.push((Some(old), Some(record)));
+                }
+                None => {
+                    counts.created += 1;
+                    steps.push((None, Some(record)));
+                }
+            }
+        }
+        (steps, counts)
+    }
+}
+
 impl Store {
     /// The whole catalogue with everything that hangs on it.
     pub async fn load_catalogue(&self) -> Result<Catalogue> {

@@ -73,7 +73,7 @@ mod jobs;
 mod quality;
 mod release;
 mod support;
-pub use commons::{Catalogue, DeclaredBy, Replaced};
+pub use commons::{Catalogue, DeclaredBy, Replaced, Step};
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
 pub use impact::ImpactRecords;
 pub use jobs::{Job, JobLease, QueueDepth};

@@ -339,45 +339,29 @@ pub(crate) async fn replace_software(
 ) -> Result<Replaced> {
     let mut tx = audit::begin(pool).await?;
     let stored = software_in(&mut tx).await?;
-    let mut counts = Replaced::default();
+    let (steps, counts) = Replaced::plan(&stored, software, |s| s.slug.clone(), PartialEq::eq);
     let mut entries = Vec::new();
-    for old in &stored {
-        if !software.iter().any(|new| new.slug == old.slug) {
-            sqlx::query("DELETE FROM software WHERE slug = $1")
-                .bind(old.slug.as_str())
-                .execute(&mut *tx)
-                .await?;
-            counts.deleted += 1;
-            entries.push(change(
-                AuditAction::Delete,
-                "software",
-                old.slug.to_string(),
-                Some(old),
-                None,
-            )?);
-        }
-    }
-    for new in software {
-        let old = stored.iter().find(|old| old.slug == new.slug);
-        if old == Some(new) {
-            counts.unchanged += 1;
-            continue;
-        }
-        let action = if old.is_some() {
-            counts.updated += 1;
-            AuditAction::Update
-        } else {
-            counts.created += 1;
-            AuditAction::Create
+    for (old, new) in steps {
+        let action = match (old, new) {
+            (Some(old), None) => {
+                sqlx::query("DELETE FROM software WHERE slug = $1")
+                    .bind(old.slug.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                AuditAction::Delete
+            }
+            (old, Some(new)) => {
+                save_software(&mut tx, new).await?;
+                if old.is_some() {
+                    AuditAction::Update
+                } else {
+                    AuditAction::Create
+                }
+            }
+            (None, None) => continue,
         };
-        save_software(&mut tx, new).await?;
-        entries.push(change(
-            action,
-            "software",
-            new.slug.to_string(),
-            old,
-            Some(new),
-        )?);
+        let slug = new.or(old).map(|s| s.slug.to_string()).unwrap_or_default();
+        entries.push(change(action, "software", slug, old, new)?);
     }
     finish(tx, actor, &entries).await?;
     Ok(counts)
@@ -419,56 +403,39 @@ pub(crate) async fn replace_catalogue_contributors(
         .into_iter()
         .filter(|c| c.software.is_none())
         .collect();
+    let contributors: Vec<Contributor> = contributors
+        .iter()
+        .map(|c| Contributor {
+            software: None,
+            ..c.clone()
+        })
+        .collect();
     let same = |a: &Contributor, b: &Contributor| {
         Contributor { id: 0, ..a.clone() } == Contributor { id: 0, ..b.clone() }
     };
-    let mut counts = Replaced::default();
+    let (steps, counts) = Replaced::plan(&stored, &contributors, |c| c.name.clone(), same);
     let mut entries = Vec::new();
-    for old in &stored {
-        if !contributors.iter().any(|new| new.name == old.name) {
+    for (old, new) in steps {
+        if let Some(old) = old {
             delete_contributor(&mut tx, old.id).await?;
-            counts.deleted += 1;
-            entries.push(change(
-                AuditAction::Delete,
-                "contributor",
-                old.id.to_string(),
-                Some(old),
-                None,
-            )?);
         }
-    }
-    for new in contributors {
-        let new = Contributor {
-            software: None,
-            ..new.clone()
+        let created = match new {
+            Some(new) => Some(insert_contributor(&mut tx, new).await?),
+            None => None,
         };
-        let old = stored.iter().find(|old| old.name == new.name);
-        match old {
-            Some(old) if same(old, &new) => counts.unchanged += 1,
-            Some(old) => {
-                delete_contributor(&mut tx, old.id).await?;
-                let created = insert_contributor(&mut tx, &new).await?;
-                counts.updated += 1;
-                entries.push(change(
-                    AuditAction::Update,
-                    "contributor",
-                    old.id.to_string(),
-                    Some(old),
-                    Some(&created),
-                )?);
-            }
-            None => {
-                let created = insert_contributor(&mut tx, &new).await?;
-                counts.created += 1;
-                entries.push(change(
-                    AuditAction::Create,
-                    "contributor",
-                    created.id.to_string(),
-                    None,
-                    Some(&created),
-                )?);
-            }
-        }
+        let (action, id) = match (old, &created) {
+            (Some(old), Some(_)) => (AuditAction::Update, old.id),
+            (Some(old), None) => (AuditAction::Delete, old.id),
+            (None, Some(created)) => (AuditAction::Create, created.id),
+            (None, None) => continue,
+        };
+        entries.push(change(
+            action,
+            "contributor",
+            id.to_string(),
+            old,
+            created.as_ref(),
+        )?);
     }
     finish(tx, actor, &entries).await?;
     Ok(counts)
