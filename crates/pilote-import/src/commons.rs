@@ -5,7 +5,8 @@
 //! values are matched to the software they name.
 //!
 //! Both files hold their whole list on one line: a bad record is named by its position,
-//! `sill.json entry 57: st: …`.
+//! `sill.json entry 57: st: …`. Any bad record stops the import with nothing written, unless
+//! invalid records may be skipped: the others are then imported and the bad ones listed.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -102,8 +103,12 @@ fn file_name(path: &Path) -> String {
     )
 }
 
-/// Reads a JSON array of records; a file that is not one is refused whole.
-fn read_list<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, ImportError> {
+/// Records of a list, each with its position from 1, and the findings on those refused.
+type Read<T> = (Vec<(usize, T)>, Vec<Finding>);
+
+/// Reads a JSON array of records, each with its position from 1, and the findings on those
+/// that do not have the expected shape; a file that is not a list is refused whole.
+fn read_list<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Read<T>, ImportError> {
     let text = std::fs::read_to_string(path).map_err(|source| ImportError::Io {
         path: path.to_owned(),
         source,
@@ -121,7 +126,7 @@ fn read_list<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Import
     let mut findings = Vec::new();
     for (index, value) in values.into_iter().enumerate() {
         match serde_path_to_error::deserialize(value) {
-            Ok(record) => records.push(record),
+            Ok(record) => records.push((index + 1, record)),
             Err(error) => {
                 let (field, message) = pilote_domain::field_error(
                     &error.path().to_string(),
@@ -137,10 +142,16 @@ fn read_list<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Import
             }
         }
     }
-    if findings.is_empty() {
-        Ok(records)
+    Ok((records, findings))
+}
+
+/// The rejected records, when the import may go on without them; otherwise the import
+/// stops with them.
+fn allowed(rejects: Vec<Finding>, options: ImportOptions) -> Result<Vec<Finding>, ImportError> {
+    if rejects.is_empty() || options.skip_invalid {
+        Ok(rejects)
     } else {
-        Err(ImportError::Invalid(findings))
+        Err(ImportError::Invalid(rejects))
     }
 }
 
@@ -244,12 +255,23 @@ fn sill_key(field: &str) -> &'static str {
     }
 }
 
+/// What `sill.json` holds.
+#[derive(Debug, Clone, Default)]
+pub struct SillFile {
+    /// The valid entries as software, by slug.
+    pub software: Vec<Software>,
+    /// Readable but inconsistent content (a parent the catalogue does not hold).
+    pub warnings: Vec<Finding>,
+    /// Invalid entries, left out.
+    pub rejects: Vec<Finding>,
+}
+
 /// Reads `sill.json`: every entry must give a name, a known status and group, numeric
 /// years and Comptoir id, and web addresses. Software sharing a name (the SILL lists
 /// « Grammalecte » for `LibreOffice` and for Firefox) get their parent's name, or their
 /// number, in their slug. A parent the catalogue does not hold is a warning.
-pub fn read_sill(path: &Path) -> Result<(Vec<Software>, Vec<Finding>), ImportError> {
-    let entries: Vec<SillEntry> = read_list(path)?;
+pub fn read_sill(path: &Path) -> Result<SillFile, ImportError> {
+    let (entries, mut rejects) = read_list::<SillEntry>(path)?;
     let finding = |entry: usize, field: &str, message: String| Finding {
         file: file_name(path),
         line: 1,
@@ -258,21 +280,17 @@ pub fn read_sill(path: &Path) -> Result<(Vec<Software>, Vec<Finding>), ImportErr
         message,
     };
     let mut software = Vec::with_capacity(entries.len());
-    let mut findings = Vec::new();
-    for (index, entry) in entries.into_iter().enumerate() {
-        match software_of(entry) {
-            Ok(one) => software.push((index + 1, one)),
-            Err((field, message)) => findings.push(finding(index + 1, field, message)),
+    for (entry, record) in entries {
+        match software_of(record) {
+            Ok(one) => software.push((entry, one)),
+            Err((field, message)) => rejects.push(finding(entry, field, message)),
         }
-    }
-    if !findings.is_empty() {
-        return Err(ImportError::Invalid(findings));
     }
     let mut by_slug: BTreeMap<Slug, usize> = BTreeMap::new();
     for (_, one) in &software {
         *by_slug.entry(one.slug.clone()).or_default() += 1;
     }
-    for (_, one) in &mut software {
+    for (entry, one) in &mut software {
         if by_slug.get(&one.slug).copied().unwrap_or_default() > 1 {
             let suffix = one
                 .parent
@@ -280,22 +298,22 @@ pub fn read_sill(path: &Path) -> Result<(Vec<Software>, Vec<Finding>), ImportErr
                 .or_else(|| one.sill_id.clone())
                 .unwrap_or_default();
             one.slug = software_slug(&format!("{} {suffix}", one.name))
-                .map_err(|e| ImportError::Invalid(vec![finding(0, "i", e.to_string())]))?;
+                .map_err(|e| ImportError::Invalid(vec![finding(*entry, "i", e.to_string())]))?;
         }
     }
     let mut seen: BTreeMap<Slug, usize> = BTreeMap::new();
-    for (entry, one) in &software {
-        if let Some(first) = seen.insert(one.slug.clone(), *entry) {
-            findings.push(finding(
+    software.retain(|(entry, one)| {
+        if let Some(first) = seen.get(&one.slug) {
+            rejects.push(finding(
                 *entry,
                 "i",
                 format!("même identifiant « {} » que l'entrée {first}", one.slug),
             ));
+            return false;
         }
-    }
-    if !findings.is_empty() {
-        return Err(ImportError::Invalid(findings));
-    }
+        seen.insert(one.slug.clone(), *entry);
+        true
+    });
     let names: Vec<String> = software.iter().map(|(_, s)| fold(&s.name)).collect();
     let warnings = software
         .iter()
@@ -311,7 +329,12 @@ pub fn read_sill(path: &Path) -> Result<(Vec<Software>, Vec<Finding>), ImportErr
         })
         .collect();
     software.sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
-    Ok((software.into_iter().map(|(_, s)| s).collect(), warnings))
+    rejects.sort_by_key(|r| r.entry);
+    Ok(SillFile {
+        software: software.into_iter().map(|(_, s)| s).collect(),
+        warnings,
+        rejects,
+    })
 }
 
 /// The report's counts of replacing a list by `read` records.
@@ -335,7 +358,12 @@ pub async fn import_sill(
     options: ImportOptions,
     actor: &Actor,
 ) -> Result<SillImport, ImportError> {
-    let (software, warnings) = read_sill(path)?;
+    let SillFile {
+        software,
+        warnings,
+        rejects,
+    } = read_sill(path)?;
+    let rejects = allowed(rejects, options)?;
     let catalogue = store.load_catalogue().await?;
     let (_, replaced) = Replaced::plan(
         &catalogue.software,
@@ -372,24 +400,24 @@ pub async fn import_sill(
         report: ImportReport {
             entities: vec![("software", counts), ("techno_links", links)],
             warnings,
+            rejects,
             dry_run: options.dry_run,
-            ..ImportReport::default()
         },
         unmatched: matched.unmatched,
     })
 }
 
-/// Reads `sill-contributors.json`: public bodies, each with a name.
-pub fn read_contributors(path: &Path) -> Result<Vec<Contributor>, ImportError> {
-    let entries: Vec<ContributorEntry> = read_list(path)?;
+/// Reads `sill-contributors.json`: public bodies, each with a name; returns them and the
+/// entries refused.
+pub fn read_contributors(path: &Path) -> Result<(Vec<Contributor>, Vec<Finding>), ImportError> {
+    let (entries, mut rejects) = read_list::<ContributorEntry>(path)?;
     let mut contributors = Vec::with_capacity(entries.len());
-    let mut findings = Vec::new();
-    for (index, entry) in entries.into_iter().enumerate() {
-        let Some(name) = given(&entry.name) else {
-            findings.push(Finding {
+    for (entry, record) in entries {
+        let Some(name) = given(&record.name) else {
+            rejects.push(Finding {
                 file: file_name(path),
                 line: 1,
-                entry: Some(index + 1),
+                entry: Some(entry),
                 field: "Organisme".to_owned(),
                 message: pilote_domain::DomainError::Required.to_string(),
             });
@@ -399,16 +427,13 @@ pub fn read_contributors(path: &Path) -> Result<Vec<Contributor>, ImportError> {
             id: 0,
             software: None,
             name,
-            acronym: given(&entry.acronym),
+            acronym: given(&record.acronym),
             kind: ContributorKind::PublicBody,
-            url: given(&entry.directory),
+            url: given(&record.directory),
         });
     }
-    if findings.is_empty() {
-        Ok(contributors)
-    } else {
-        Err(ImportError::Invalid(findings))
-    }
+    rejects.sort_by_key(|r| r.entry);
+    Ok((contributors, rejects))
 }
 
 /// Imports `sill-contributors.json`: the catalogue's contributors become its entries, in
@@ -419,7 +444,8 @@ pub async fn import_contributors(
     options: ImportOptions,
     actor: &Actor,
 ) -> Result<ImportReport, ImportError> {
-    let contributors = read_contributors(path)?;
+    let (contributors, rejects) = read_contributors(path)?;
+    let rejects = allowed(rejects, options)?;
     let stored: Vec<Contributor> = store
         .load_catalogue()
         .await?
@@ -437,6 +463,7 @@ pub async fn import_contributors(
     }
     Ok(ImportReport {
         entities: vec![("contributors", counts)],
+        rejects,
         dry_run: options.dry_run,
         ..ImportReport::default()
     })

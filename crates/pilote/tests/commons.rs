@@ -234,6 +234,25 @@ async fn broken_file_refused_whole(db: TestDb) {
     assert!(errors.contains("sill.json entry 3: i:"), "{errors}");
     assert!(errors.contains("sill.json entry 4: co:"), "{errors}");
     assert!(db.store.load_catalogue().await.unwrap().software.is_empty());
+    assert!(db.store.audit_page(0, 10).await.unwrap().entries.is_empty());
+    // Skipping the invalid entries imports the valid one and lists the others.
+    let (url, skipped_file) = (db.url.clone(), dir.path().join("sill.json"));
+    let skipped = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pilote"))
+            .args(["import", "sill"])
+            .arg(&skipped_file)
+            .args(["--database", &url, "--skip-invalid"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(skipped.status.success());
+    assert_eq!(counts(&skipped, "software"), ["1", "1", "0", "0"]);
+    assert!(String::from_utf8_lossy(&skipped.stdout).contains("3 enregistrement(s) rejeté(s)"));
+    let catalogue = db.store.load_catalogue().await.unwrap();
+    assert_eq!(catalogue.software.len(), 1);
+    assert_eq!(catalogue.software[0].slug.as_str(), "7zip");
     let not_a_list = dir.path().join("other.json");
     std::fs::write(&not_a_list, "{\"i\": 1}").unwrap();
     let url = db.url.clone();
@@ -242,7 +261,7 @@ async fn broken_file_refused_whole(db: TestDb) {
             .await
             .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(db.store.audit_page(0, 10).await.unwrap().entries.is_empty());
+    assert_eq!(db.store.load_catalogue().await.unwrap().software.len(), 1);
 }
 on_both_backends!(broken_file, broken_file_refused_whole);
 
