@@ -92,6 +92,11 @@ async fn real_catalogue_imported_once(db: TestDb) {
         ["24", "0", "0", "24"]
     );
 
+    // Each software logged once, by the command line; the second import logged nothing.
+    let history = db.store.audit_history("software", "7zip").await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].action.as_str(), "create");
+    assert_eq!(history[0].actor.kind, pilote_domain::audit::ActorKind::Cli);
     let app = TestApp::spawn(db, pilote_web::Config::default()).await;
     let (status, list) = app.get("/api/v1/software?page_size=1000").await;
     assert_eq!(status, 200);
