@@ -101,6 +101,26 @@ async fn real_catalogue_imported_once(db: TestDb) {
     let (status, list) = app.get("/api/v1/software?page_size=1000").await;
     assert_eq!(status, 200);
     assert_eq!(list["total"], 240);
+    // Every entry of the file comes back with its name, licence, function and status.
+    let entries: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&sill).unwrap()).unwrap();
+    for entry in &entries {
+        let listed = list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["sill_id"] == entry["id"])
+            .unwrap_or_else(|| panic!("entry {} missing", entry["id"]));
+        assert_eq!(listed["name"], entry["i"].as_str().unwrap().trim());
+        assert_eq!(listed["licence"], entry["l"].as_str().unwrap().trim());
+        assert_eq!(listed["function"], entry["f"].as_str().unwrap().trim());
+        let status = match entry["st"].as_str().unwrap() {
+            "R" => "recommended",
+            "O" => "in_observation",
+            _ => "dereferenced",
+        };
+        assert_eq!(listed["status"], status, "{}", entry["i"]);
+    }
     let count = |query: &'static str| {
         let app = &app;
         async move { app.get(&format!("/api/v1/software?{query}")).await.1["total"].clone() }
