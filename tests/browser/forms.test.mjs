@@ -216,6 +216,41 @@ for (const server of SERVERS) {
       }
     });
 
+    test('declare oneself user of a software: an error, read with the keyboard, then fixed', async (t) => {
+      if (server.name !== 'demo') return t.skip('the demo catalogue only');
+      requireServer(server);
+      if (!(await signedIn(server))) return t.skip(NO_FORMS);
+      const page = await context.newPage();
+      try {
+        await open(page, `${server.url}/logiciels/nextcloud`);
+        await toContent(page);
+        await tabUntil(page, (f) => f.id === 'f-organisation', 'the "Organisation" field', 200);
+        await page.keyboard.type('DINUM');
+        // No "Je suis": the server rejects the form.
+        const rejected = await submit(page, 'Me déclarer');
+        assert.equal(rejected.status(), 422, 'a rejected form answers 422');
+        assert.equal(await page.inputValue('#f-organisation'), 'DINUM', 'the values are kept');
+        const violations = await axeViolations(page);
+        assert.equal(violations.length, 0, formatViolations('logiciel (with errors)', violations));
+        await readErrors(t, page, 'f-kind');
+        await page.keyboard.press('ArrowDown');
+        assert.equal(await page.inputValue('#f-kind'), 'user', 'ArrowDown chooses "Utilisateur"');
+        const accepted = await submit(page, 'Me déclarer');
+        assert.ok(accepted.status() >= 300 && accepted.status() < 400, `the accepted form redirects (HTTP ${accepted.status()})`);
+        assert.equal(new URL(page.url()).pathname, '/logiciels/nextcloud');
+      } finally {
+        // Leave the demo data as it was: withdraw the declaration.
+        const withdraw = page.getByRole('button', { name: /Retirer ma déclaration/ });
+        if ((await withdraw.count()) > 0) {
+          await Promise.all([
+            page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
+            withdraw.first().click(),
+          ]);
+        }
+        await page.close();
+      }
+    });
+
     test('edit a product: an emptied title, read with the keyboard', async (t) => {
       if (server.name !== 'demo' && !server.url) return t.skip(server.missing);
       requireServer(server);

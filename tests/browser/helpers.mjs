@@ -56,6 +56,7 @@ export const SERVERS = [
       organisation: 'min-transition',
       member: 'lea.bernard',
       team: 'animation-demo',
+      software: 'postgresql',
     },
   },
   {
@@ -65,7 +66,7 @@ export const SERVERS = [
       'real network not tested: PILOTE_REAL_URL is empty (no betagouv data under ' +
       '${PILOTE_SHARED_DATA:-../shared/data}/betagouv)',
     // Members and teams are taken from their list pages (the first link).
-    slugs: { product: 'a-just', incubator: 'justice', organisation: 'igj', member: null, team: null },
+    slugs: { product: 'a-just', incubator: 'justice', organisation: 'igj', member: null, team: null, software: 'libreoffice' },
   },
 ];
 
@@ -239,6 +240,8 @@ export async function pagesOf(server) {
         ['accompagnement-nouvelle', '/accompagnement/nouvelle', 200, true],
         ['accompagnement-demande', '/accompagnement/1', 200, true],
         ['accompagnement-tableau', '/accompagnement/tableau-de-bord', 200, true],
+        // The demo's PostgreSQL: the referent's e-mail, the forms to declare and withdraw.
+        ['logiciel-connecte', `/logiciels/${s.software}`, 200, true],
       ]
     : [];
   return [
@@ -252,6 +255,9 @@ export async function pagesOf(server) {
     ['qualite-produit', `/produits/${s.product}/qualite`, 200, false],
     ['comites', '/comites', 200, false],
     ['observatoire', '/observatoire', 200, false],
+    ['logiciels', '/logiciels', 200, false],
+    ['logiciels-masse-critique', '/logiciels/masse-critique', 200, false],
+    ['logiciel', `/logiciels/${s.software}`, 200, false],
     ['comites-en-retard', '/comites/en-retard', 200, false],
     ['incubateurs', '/incubateurs', 200, false],
     ['incubateur', `/incubateurs/${s.incubator}`, 200, false],

@@ -185,6 +185,9 @@ pub enum DomainError {
     /// Non-compliances recorded on a criterion that is not non-compliant.
     #[error("seul un critère non conforme a des non-conformités")]
     NonComplianceOnCompliant,
+    /// Values that contradict one another (a reason for a software that is not dereferenced).
+    #[error("{0}")]
+    Inconsistent(&'static str),
     /// A support request naming neither an organisation nor a product.
     #[error("indiquez l'organisation qui demande ou le produit concerné")]
     SupportWithoutRequester,

@@ -196,6 +196,10 @@ pub enum Action {
     HandleSupportRequests,
     /// Freeze the quarter's edition of the quality observatory.
     PublishObservatory,
+    /// Declare oneself user or referent of a software of the catalogue.
+    DeclareSoftware,
+    /// Withdraw a declaration about a software.
+    WithdrawSoftwareDeclaration,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -215,6 +219,8 @@ pub enum Rule {
     SupportExpert,
     /// The account that filed the target.
     Requester,
+    /// The agent who made the target declaration.
+    Declarant,
     /// Anyone signed in.
     SignedIn,
 }
@@ -230,6 +236,7 @@ impl Rule {
             Self::Themselves => "le membre lui-même",
             Self::SupportExpert => "expert de l'équipe de pilotage",
             Self::Requester => "l'auteur de la demande",
+            Self::Declarant => "l'auteur de la déclaration",
             Self::SignedIn => "toute personne connectée",
         }
     }
@@ -391,6 +398,18 @@ pub const PERMISSIONS: &[Permission] = &[
         rules: &[Rule::Administrator, Rule::SupportExpert],
     },
     Permission {
+        action: Action::DeclareSoftware,
+        label: "se déclarer utilisateur ou référent d'un logiciel du catalogue",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::SignedIn],
+    },
+    Permission {
+        action: Action::WithdrawSoftwareDeclaration,
+        label: "retirer sa déclaration d'utilisateur ou de référent d'un logiciel",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Declarant],
+    },
+    Permission {
         action: Action::ManageOwnTokens,
         label: "créer et révoquer ses jetons d'API",
         scope: Scope::Admin,
@@ -473,7 +492,7 @@ impl Principal {
                 Rule::Themselves => self.member.is_some(),
                 Rule::SupportExpert => self.holds_any(Role::SupportExpert),
                 // Anyone may have filed something.
-                Rule::Requester | Rule::SignedIn => true,
+                Rule::Requester | Rule::Declarant | Rule::SignedIn => true,
             })
     }
 
@@ -519,7 +538,7 @@ impl Principal {
             }),
             Rule::Themselves => target.member.is_some() && target.member == self.member,
             Rule::SupportExpert => self.holds_any(Role::SupportExpert),
-            Rule::Requester => target.account == Some(self.account),
+            Rule::Requester | Rule::Declarant => target.account == Some(self.account),
             Rule::SignedIn => true,
         }
     }
@@ -666,11 +685,35 @@ mod tests {
             Action::WriteSupportMessage,
             Action::HandleSupportRequests,
             Action::PublishObservatory,
+            Action::DeclareSoftware,
+            Action::WithdrawSoftwareDeclaration,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);
         }
         assert_eq!(PERMISSIONS.len(), actions.len());
+    }
+
+    #[test]
+    fn declarations_are_withdrawn_by_their_author_only() {
+        let agent = principal(vec![], None, &[]);
+        let own = Target {
+            account: Some(agent.account),
+            ..Target::default()
+        };
+        let other = Target {
+            account: Some(agent.account + 1),
+            ..Target::default()
+        };
+        assert!(agent.may(Action::DeclareSoftware, &Target::default()));
+        assert!(agent.may(Action::WithdrawSoftwareDeclaration, &own));
+        assert!(!agent.may(Action::WithdrawSoftwareDeclaration, &other));
+        let administrator = principal(
+            vec![RoleGrant::new(Role::Administrator, None).unwrap()],
+            None,
+            &[],
+        );
+        assert!(!administrator.may(Action::WithdrawSoftwareDeclaration, &other));
     }
 
     #[test]

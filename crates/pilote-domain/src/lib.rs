@@ -16,6 +16,7 @@ pub mod portfolio;
 pub mod quality;
 pub mod slug;
 pub mod talent;
+pub mod text;
 mod vocabulary;
 
 pub use error::{DomainError, field_error};

@@ -5,6 +5,7 @@
 //! stops the import with `file:line: field: reason` unless rejects are allowed, and the
 //! records that differ from the store are then written in one transaction.
 
+pub mod commons;
 pub mod delivery;
 mod error;
 mod front_matter;

@@ -77,6 +77,7 @@ pub fn read(standard: Standard, path: &Path) -> Result<Vec<CriterionText>, Impor
         |n| n.to_string_lossy().into_owned(),
     );
     let finding = |line, field: &str, message: String| Finding {
+        entry: None,
         file: file.clone(),
         line,
         field: field.to_owned(),

@@ -9,6 +9,9 @@ pub struct Finding {
     pub file: String,
     /// The 1-based line in that file.
     pub line: usize,
+    /// The 1-based position of the record in a file that holds a list of them on one line
+    /// (a JSON array); it replaces the line when given.
+    pub entry: Option<usize>,
     /// The field, as a path (`phases[2].start`).
     pub field: String,
     /// What is wrong, in French.
@@ -17,11 +20,18 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file, self.line, self.field, self.message
-        )
+        match self.entry {
+            Some(entry) => write!(
+                f,
+                "{} entry {entry}: {}: {}",
+                self.file, self.field, self.message
+            ),
+            None => write!(
+                f,
+                "{}:{}: {}: {}",
+                self.file, self.line, self.field, self.message
+            ),
+        }
     }
 }
 
@@ -45,12 +55,14 @@ pub struct EntityCounts {
     pub updated: usize,
     /// Records identical to the stored ones.
     pub unchanged: usize,
+    /// Stored records the source no longer holds, removed.
+    pub deleted: usize,
 }
 
 impl EntityCounts {
     /// Records written (or to be written, in a dry run).
     pub fn changed(&self) -> usize {
-        self.created + self.updated
+        self.created + self.updated + self.deleted
     }
 }
 

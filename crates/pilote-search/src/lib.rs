@@ -2,25 +2,9 @@
 //! are ignored, so that `demarches` finds « Démarches ». The full-text index (tantivy,
 //! French stemming, facets) arrives with the search issue.
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
-
-/// Folds text for comparison: lower case, without accents, with runs of whitespace as
-/// one space.
-pub fn fold(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !folded.is_empty() {
-            folded.push(' ');
-        }
-        folded.extend(
-            word.nfd()
-                .filter(|c| !is_combining_mark(*c))
-                .flat_map(char::to_lowercase),
-        );
-    }
-    folded
-}
+/// Folds text for comparison (lower case, no accents, single spaces): the domain's rule,
+/// shared by every lookup.
+pub use pilote_domain::text::fold;
 
 /// Whether every word of a folded query appears in folded text.
 pub fn matches(folded_text: &str, folded_query: &str) -> bool {

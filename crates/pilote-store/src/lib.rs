@@ -65,6 +65,7 @@ mod audit;
 pub use audit::{AuditPage, AuditVerification, Erasure};
 
 mod committee;
+mod commons;
 mod delivery;
 mod identity;
 mod impact;
@@ -72,6 +73,7 @@ mod jobs;
 mod quality;
 mod release;
 mod support;
+pub use commons::{Catalogue, DeclaredBy, Replaced, Step};
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
 pub use impact::ImpactRecords;
 pub use jobs::{Job, JobLease, QueueDepth};

@@ -16,6 +16,8 @@ pub(crate) mod audit;
 mod batch;
 #[path = "repo/committee.rs"]
 pub(crate) mod committee;
+#[path = "repo/commons.rs"]
+pub(crate) mod commons;
 #[path = "repo/delivery.rs"]
 pub(crate) mod delivery;
 #[path = "repo/identity.rs"]

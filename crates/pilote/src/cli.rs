@@ -307,6 +307,11 @@ enum Source {
     Rgaa,
     /// The RGESN v1 file (`rgesn-v1.json`): criteria titles for self-assessments.
     Rgesn,
+    /// The interministerial free-software catalogue (`sill.json`, 2021–22 format); products'
+    /// techno values are then linked to the software they name.
+    Sill,
+    /// The catalogue's contributing public bodies (`sill-contributors.json`).
+    SillContributors,
 }
 
 pub fn init_tracing(format: LogFormat) {
@@ -356,6 +361,7 @@ impl Cli {
                     crate::demo::fill_if_empty(&store).await?;
                     pilote_web::ensure_demo_accounts(&store).await?;
                     crate::demo::support_if_empty(&store).await?;
+                    crate::demo::commons_if_empty(&store).await?;
                 }
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
@@ -553,6 +559,18 @@ impl Cli {
                         pilote_import::quality::import(&store, standard, &path, options, &actor)
                             .await
                     }
+                    Source::Sill => {
+                        pilote_import::commons::import_sill(&store, &path, options, &actor)
+                            .await
+                            .map(|imported| {
+                                print_unmatched(&imported.unmatched);
+                                imported.report
+                            })
+                    }
+                    Source::SillContributors => {
+                        pilote_import::commons::import_contributors(&store, &path, options, &actor)
+                            .await
+                    }
                 };
                 store.close().await;
                 match report {
@@ -580,6 +598,36 @@ impl Cli {
     }
 }
 
+/// The products' techno values left for a person to link to a software.
+fn print_unmatched(unmatched: &[pilote_domain::commons::UnmatchedTechno]) {
+    if unmatched.is_empty() {
+        return;
+    }
+    println!(
+        "{} valeur(s) « techno » des produits sans logiciel du catalogue à leur nom, à relier à la main :",
+        unmatched.len()
+    );
+    for techno in unmatched {
+        let products: Vec<&str> = techno
+            .products
+            .iter()
+            .map(pilote_domain::Slug::as_str)
+            .collect();
+        let candidates = if techno.candidates.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = techno
+                .candidates
+                .iter()
+                .map(pilote_domain::Slug::as_str)
+                .collect();
+            format!(" (plusieurs logiciels : {})", names.join(", "))
+        };
+        println!("  {}{candidates} : {}", techno.techno, products.join(", "));
+    }
+    println!();
+}
+
 fn print_report(report: &ImportReport) {
     println!(
         "{:<19} {:>6} {:>8} {:>8} {:>9}",
@@ -589,6 +637,12 @@ fn print_report(report: &ImportReport) {
         println!(
             "{entity:<19} {:>6} {:>8} {:>8} {:>9}",
             counts.read, counts.created, counts.updated, counts.unchanged
+        );
+    }
+    for (entity, counts) in report.entities.iter().filter(|(_, c)| c.deleted > 0) {
+        println!(
+            "{entity} : {} supprimé(s), absents de la source",
+            counts.deleted
         );
     }
     if !report.warnings.is_empty() {

@@ -150,6 +150,56 @@ async fn demo_committee(store: &Store, actor: &Actor) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A declaration of the demo, by a demo account's key.
+#[derive(Deserialize)]
+struct DemoDeclaration {
+    agent: String,
+    #[serde(flatten)]
+    declaration: pilote_domain::commons::Declaration,
+}
+
+#[derive(Deserialize)]
+struct DemoCommons {
+    software: Vec<pilote_domain::commons::Software>,
+    declarations: Vec<DemoDeclaration>,
+    instances: Vec<pilote_domain::commons::Instance>,
+    contributors: Vec<pilote_domain::commons::Contributor>,
+    links: Vec<pilote_domain::commons::ProductSoftware>,
+}
+
+/// A small catalogue of free software when there is none, so that the pages show each
+/// critical-mass class: `PostgreSQL` thriving (two organisations, an expert referent),
+/// `LibreOffice` fragile (one organisation), Nextcloud and Nagios orphan. The demo accounts
+/// must exist.
+pub async fn commons_if_empty(store: &Store) -> anyhow::Result<()> {
+    if !store.load_catalogue().await?.software.is_empty() {
+        return Ok(());
+    }
+    let demo: DemoCommons = serde_json::from_str(include_str!("demo/commons.json"))
+        .context("the demo catalogue is invalid")?;
+    let actor = Actor::system("démo");
+    store.replace_software(&demo.software, &actor).await?;
+    for demo in demo.declarations {
+        let account = store.demo_account(&demo.agent).await?;
+        let declaration = pilote_domain::commons::Declaration {
+            account: account.id,
+            declared_at: "2025-05-12T09:00:00.000000Z".to_owned(),
+            ..demo.declaration
+        };
+        store
+            .declare_software(&declaration, &Actor::account(account.id))
+            .await?;
+    }
+    for instance in &demo.instances {
+        store.create_instance(instance, &actor).await?;
+    }
+    for contributor in &demo.contributors {
+        store.create_contributor(contributor, &actor).await?;
+    }
+    store.add_product_links(&demo.links, &actor).await?;
+    Ok(())
+}
+
 /// Two support requests of the demo accounts, when there are none: one the steering team
 /// took on and gave to its expert, one waiting for triage.
 pub async fn support_if_empty(store: &Store) -> anyhow::Result<()> {

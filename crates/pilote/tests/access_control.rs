@@ -242,6 +242,46 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
         .await
         .unwrap();
     ids.push(("audit", audit));
+    // LibreOffice, of which Camille is a referent, and on which eau-claire depends.
+    let camille = ids.iter().find(|(k, _)| *k == "camille").unwrap().1;
+    assert_eq!(
+        camille,
+        account_of("camille"),
+        "accounts numbered in roles' order"
+    );
+    db.store
+        .replace_software(
+            &[
+                serde_json::from_value(json!({"slug": "libreoffice", "name": "LibreOffice"}))
+                    .unwrap(),
+            ],
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    let declaration = db
+        .store
+        .declare_software(
+            &serde_json::from_value(json!({
+                "software": "libreoffice", "account": camille, "kind": "referent",
+                "organisation": "DINUM"
+            }))
+            .unwrap(),
+            &Actor::account(camille),
+        )
+        .await
+        .unwrap();
+    ids.push(("declaration", declaration.id));
+    db.store
+        .add_product_links(
+            &[
+                serde_json::from_value(json!({"product": "eau-claire", "software": "libreoffice"}))
+                    .unwrap(),
+            ],
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
     (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
 }
 
@@ -257,6 +297,20 @@ fn csrf_of(key: &str) -> String {
     format!("csrf-{key}-{}", "c".repeat(40))
 }
 
+/// The account number of a role: `fresh` creates them in [`roles`]'s order.
+fn account_of(key: &str) -> i64 {
+    let position = roles().iter().position(|r| r.key == key).unwrap();
+    i64::try_from(position).unwrap() + 1
+}
+
+/// The target of a declaration made by Camille.
+fn declaration_target() -> Target {
+    Target {
+        account: Some(account_of("camille")),
+        ..Target::default()
+    }
+}
+
 /// The principal the server should see for a role, built from the table's own terms.
 fn principal(role: &Role_, scoped: bool) -> Principal {
     let products = match role.member {
@@ -265,7 +319,7 @@ fn principal(role: &Role_, scoped: bool) -> Principal {
         _ => vec![],
     };
     Principal {
-        account: 0,
+        account: account_of(role.key),
         name: role.key.into(),
         member: role.member.map(slug),
         grants: role.grants.clone(),
@@ -510,6 +564,30 @@ fn api_endpoints() -> Vec<Endpoint> {
             Action::PublishObservatory,
             Target::default(),
         ),
+        e(
+            Method::POST,
+            "/api/v1/software/{slug}/declarations",
+            Action::DeclareSoftware,
+            Target::default(),
+        ),
+        e(
+            Method::DELETE,
+            "/api/v1/software/{slug}/declarations/{id}",
+            Action::WithdrawSoftwareDeclaration,
+            declaration_target(),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/products/{slug}/software/{software}",
+            Action::UpdateProduct,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::DELETE,
+            "/api/v1/products/{slug}/software/{software}",
+            Action::UpdateProduct,
+            product_target("eau-claire", "fabrique-demo"),
+        ),
     ]
 }
 
@@ -521,6 +599,16 @@ fn form_endpoints() -> Vec<Endpoint> {
         target,
     };
     vec![
+        e(
+            "/logiciels/{slug}/declarations",
+            Some(Action::DeclareSoftware),
+            Target::default(),
+        ),
+        e(
+            "/logiciels/{slug}/declarations/{id}/retirer",
+            Some(Action::WithdrawSoftwareDeclaration),
+            declaration_target(),
+        ),
         e(
             "/produits/{slug}/livraisons",
             Some(Action::UpdateProduct),
@@ -858,6 +946,25 @@ async fn api_request(
             "/api/v1/observatory/editions".into(),
             Some(json!({"edition": "2026-T1"})),
         ),
+        ("POST", "/api/v1/software/{slug}/declarations") => (
+            "/api/v1/software/libreoffice/declarations".into(),
+            Some(json!({"kind": "user", "organisation": "DINUM", "version": "7.6"})),
+        ),
+        ("DELETE", "/api/v1/software/{slug}/declarations/{id}") => (
+            format!(
+                "/api/v1/software/libreoffice/declarations/{}",
+                id("declaration")
+            ),
+            None,
+        ),
+        ("PUT", "/api/v1/products/{slug}/software/{software}") => (
+            "/api/v1/products/eau-claire/software/libreoffice".into(),
+            Some(json!({"role": "dependency"})),
+        ),
+        ("DELETE", "/api/v1/products/{slug}/software/{software}") => (
+            "/api/v1/products/eau-claire/software/libreoffice".into(),
+            None,
+        ),
         (method, template) => panic!("no request for {method} {template}: add one to this suite"),
     }
 }
@@ -977,6 +1084,17 @@ fn form_request(
             fields(&[("1.1.answer", "met")]),
         ),
         "/observatoire/editions" => (endpoint.template.into(), fields(&[("edition", "2025-T1")])),
+        "/logiciels/{slug}/declarations" => (
+            "/logiciels/libreoffice/declarations".into(),
+            fields(&[("kind", "user"), ("organisation", "DINUM")]),
+        ),
+        "/logiciels/{slug}/declarations/{id}/retirer" => (
+            format!(
+                "/logiciels/libreoffice/declarations/{}/retirer",
+                id("declaration")
+            ),
+            vec![],
+        ),
         "/produits/{slug}/livraisons" => (
             "/produits/eau-claire/livraisons".into(),
             fields(&[("name", "v3.0"), ("date", "2025-09-01"), ("size", "medium")]),
@@ -1177,6 +1295,7 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
         "/accompagnement/nouvelle",
         // The support request of `fresh`, the first of its database.
         "/accompagnement/1",
+        "/logiciels/libreoffice",
     ];
     let mut actions = BTreeSet::new();
     for page in pages
@@ -1211,7 +1330,7 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
             let template: Vec<String> = path
                 .split('/')
                 .map(|segment| match segment {
-                    "eau-claire" | "camille.martin" => "{slug}".to_owned(),
+                    "eau-claire" | "camille.martin" | "libreoffice" => "{slug}".to_owned(),
                     s if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) => {
                         "{id}".to_owned()
                     }

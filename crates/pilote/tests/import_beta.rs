@@ -326,6 +326,7 @@ fn counts(read: usize, created: usize, updated: usize, unchanged: usize) -> Enti
         created,
         updated,
         unchanged,
+        deleted: 0,
     }
 }
 

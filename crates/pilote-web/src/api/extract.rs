@@ -28,6 +28,11 @@ pub fn parse_query<T: DeserializeOwned>(query: Option<&str>) -> Result<T, ApiErr
         .map_err(|error| ApiError::field(error.path().to_string(), error.inner().to_string()))
 }
 
+/// A filter's value, when one is given: forms send every field, empty ones included.
+pub(crate) fn wanted(value: Option<&String>) -> Option<&str> {
+    value.map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
 /// A JSON body kept as a value, so that handlers can complete it before parsing it.
 pub struct JsonValue(pub serde_json::Value);
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod budget;
 pub mod committees;
+pub mod commons;
 pub mod delivery;
 pub mod impact;
 pub mod incubators;
@@ -110,6 +111,14 @@ use crate::{ApiError, AppState};
         quality::observatory::list_observatory,
         quality::editions::list_editions,
         quality::editions::freeze_edition,
+        commons::list::list_software,
+        commons::show::show_software,
+        commons::declare::declare_software,
+        commons::withdraw::withdraw_declaration,
+        commons::figures::commons_figures,
+        commons::unmatched::unmatched_techno,
+        commons::link::link_software,
+        commons::unlink::unlink_software,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -311,6 +320,28 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/me/notifications",
             get(support::notifications::my_notifications),
+        )
+        .route("/api/v1/software", get(commons::list::list_software))
+        .route("/api/v1/software/{slug}", get(commons::show::show_software))
+        .route(
+            "/api/v1/software/{slug}/declarations",
+            post(commons::declare::declare_software),
+        )
+        .route(
+            "/api/v1/software/{slug}/declarations/{id}",
+            delete(commons::withdraw::withdraw_declaration),
+        )
+        .route(
+            "/api/v1/commons/figures",
+            get(commons::figures::commons_figures),
+        )
+        .route(
+            "/api/v1/commons/unmatched-techno",
+            get(commons::unmatched::unmatched_techno),
+        )
+        .route(
+            "/api/v1/products/{slug}/software/{software}",
+            put(commons::link::link_software).delete(commons::unlink::unlink_software),
         )
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))

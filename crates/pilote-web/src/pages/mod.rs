@@ -4,6 +4,7 @@
 mod assets;
 mod chart;
 mod committees;
+mod commons;
 pub(crate) mod delivery;
 mod download;
 mod form_state;
@@ -137,6 +138,16 @@ pub fn router() -> Router<AppState> {
         .route("/observatoire.csv", get(observatory::csv))
         .route("/observatoire.json", get(observatory::json))
         .route("/impact.json", get(impact::export_json))
+        .route("/logiciels", get(commons::list))
+        .route("/logiciels.csv", get(commons::csv))
+        .route("/logiciels.json", get(commons::json))
+        .route("/logiciels/masse-critique", get(commons::figures))
+        .route("/logiciels/{slug}", get(commons::show))
+        .route("/logiciels/{slug}/declarations", post(commons::declare))
+        .route(
+            "/logiciels/{slug}/declarations/{id}/retirer",
+            post(commons::withdraw),
+        )
         .route("/recherche", get(products::search))
         .route(
             "/incubateurs",

@@ -98,6 +98,7 @@ struct Source {
 impl Source {
     fn finding(&self, field: &str, message: impl Into<String>) -> Finding {
         Finding {
+            entry: None,
             file: self.file.clone(),
             line: front_matter::line_of(&self.front_matter, field),
             field: field.to_owned(),
@@ -230,6 +231,7 @@ fn parse_file(
     bytes: &[u8],
 ) -> Result<Parsed, Finding> {
     let at_line_1 = |field: &str, message: String| Finding {
+        entry: None,
         file: name.to_owned(),
         line: 1,
         field: field.to_owned(),
@@ -259,6 +261,7 @@ fn parse_file(
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(front_matter).map_err(|error| {
         let line = yaml_error_line(&error).map_or(1, |line| line + front_matter::FIRST_LINE - 1);
         Finding {
+            entry: None,
             file: name.to_owned(),
             line,
             field: "yaml".to_owned(),

@@ -15,6 +15,7 @@ use pilote_domain::quality::service::HEALTH_DAYS;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::api::extract::wanted;
 use crate::api::list::{Page, Paging};
 use crate::error::ErrorBody;
 use crate::read_model::ReadModel;
@@ -54,11 +55,6 @@ impl ObservatoryFilter {
                 && phase.is_none_or(|p| row.phase == Some(p))
         })
     }
-}
-
-/// A filter's value, when one is given.
-fn wanted(value: Option<&String>) -> Option<&str> {
-    value.map(String::as_str).filter(|v| !v.is_empty())
 }
 
 /// The observatory's rows for `filter`, live or frozen, sorted by product.
