@@ -13,6 +13,7 @@ import {
   hasDemoSignIn,
   closeBrowser,
   launch,
+  newPage,
   open,
   requireServer,
   signInAsDemo,
@@ -34,7 +35,7 @@ function signedIn(server) {
       server.url,
       (async () => {
         if (!(await hasDemoSignIn(server))) return false;
-        const page = await context.newPage();
+        const page = await newPage(context);
         try {
           await signInAsDemo(page, server.url);
         } finally {
@@ -160,7 +161,7 @@ for (const server of SERVERS) {
       if (server.name !== 'demo' && !server.url) return t.skip(server.missing);
       requireServer(server);
       if (!(await signedIn(server))) return t.skip(NO_FORMS);
-      const page = await context.newPage();
+      const page = await newPage(context);
       const slug = `essai-clavier-${process.pid}`;
       try {
         await open(page, `${server.url}/produits/nouveau`);
@@ -199,12 +200,11 @@ for (const server of SERVERS) {
       if (server.name !== 'demo' && !server.url) return t.skip(server.missing);
       requireServer(server);
       if (!(await signedIn(server))) return t.skip(NO_FORMS);
-      const page = await context.newPage();
+      const page = await newPage(context);
       try {
         await open(page, `${server.url}/produits/${server.slugs.product}/qualite/fiche`);
         await page.locator('[id="f-declared-satisfaction-score"]').fill('8,5');
         await page.locator('[id="f-declared-satisfaction-reviews"]').fill('beaucoup');
-        await toContent(page);
         const rejected = await submit(page, 'Enregistrer la fiche');
         assert.equal(rejected.status(), 422, 'a rejected form answers 422');
         await readErrors(t, page, 'f-declared-satisfaction-reviews');
@@ -220,7 +220,7 @@ for (const server of SERVERS) {
       if (server.name !== 'demo') return t.skip('the demo catalogue only');
       requireServer(server);
       if (!(await signedIn(server))) return t.skip(NO_FORMS);
-      const page = await context.newPage();
+      const page = await newPage(context);
       try {
         await open(page, `${server.url}/logiciels/nextcloud`);
         await toContent(page);
@@ -255,7 +255,7 @@ for (const server of SERVERS) {
       if (server.name !== 'demo' && !server.url) return t.skip(server.missing);
       requireServer(server);
       if (!(await signedIn(server))) return t.skip(NO_FORMS);
-      const page = await context.newPage();
+      const page = await newPage(context);
       try {
         await open(page, `${server.url}/produits/${server.slugs.product}/modifier`);
         await toContent(page);

@@ -160,6 +160,31 @@ export async function signInAsDemo(page, base, key = DEMO_ADMIN) {
 }
 
 /**
+ * A new page of `context`. Chromium has been seen, rarely, never answering a page's creation
+ * under load: each try is bounded, and a try that does not answer is given up for another.
+ */
+export async function newPage(context, tries = 3, seconds = 20) {
+  let lastError;
+  for (let attempt = 1; attempt <= tries; attempt += 1) {
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no page after ${seconds} s (try ${attempt})`)), seconds * 1000);
+    });
+    const created = context.newPage();
+    try {
+      return await Promise.race([created, late]);
+    } catch (error) {
+      lastError = error;
+      // A page that arrives after all is closed, not leaked.
+      created.then((page) => page.close()).catch(() => {});
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  throw lastError;
+}
+
+/**
  * The cookies of a demo account's session, signed in once through the sign-in page in a
  * throwaway context, for tests that open many fresh contexts (`newContext({ storageState })`).
  */
