@@ -64,6 +64,17 @@ fn layout(product: &Product, heading: &str, errors: &Errors) -> Layout {
     .with_errors(!errors.0.is_empty())
 }
 
+/// The product of the address and the visitor as actor, for a visitor who may change it.
+fn changeable(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: &str,
+) -> Result<(Product, pilote_domain::audit::Actor), PageError> {
+    let model = state.model();
+    let (product, actor) = product_allowing(visitor, &model, slug, Action::UpdateProduct)?;
+    Ok((product.clone(), actor))
+}
+
 // ---------------------------------------------------------------------------------------
 // The quality record
 
@@ -212,9 +223,7 @@ pub async fn edit_record(
     visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let product = product_allowing(&visitor, &state.model(), &slug, Action::UpdateProduct)?
-        .0
-        .clone();
+    let (product, _) = changeable(&state, &visitor, &slug)?;
     let shown = record_of(&state, &product).await?;
     page(&record_form(
         &product,
@@ -230,11 +239,7 @@ pub async fn save_record(
     Path(slug): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let (product, actor) = {
-        let model = state.model();
-        let (product, actor) = product_allowing(&visitor, &model, &slug, Action::UpdateProduct)?;
-        (product.clone(), actor)
-    };
+    let (product, actor) = changeable(&state, &visitor, &slug)?;
     let record = match checked(record_json(&fields), |record: &QualityRecord| {
         crate::api::refuse_problems(record.validate())
     })? {
@@ -327,12 +332,11 @@ pub async fn new_audit(
     visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let model = state.model();
-    let (product, _) = product_allowing(&visitor, &model, &slug, Action::UpdateProduct)?;
+    let (product, _) = changeable(&state, &visitor, &slug)?;
     let mut fields = Fields::new();
     fields.insert("kind".into(), AuditType::Fast.as_str().into());
     fields.insert("date".into(), chrono::Utc::now().date_naive().to_string());
-    page(&audit_form(product, fields, Errors::default()))
+    page(&audit_form(&product, fields, Errors::default()))
 }
 
 /// `POST /produits/{slug}/audits/nouveau`: the audit is stored, then filled page by page.
@@ -342,11 +346,7 @@ pub async fn create_audit(
     Path(slug): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let (product, actor) = {
-        let model = state.model();
-        let (product, actor) = product_allowing(&visitor, &model, &slug, Action::UpdateProduct)?;
-        (product.clone(), actor)
-    };
+    let (product, actor) = changeable(&state, &visitor, &slug)?;
     let audit = match checked(audit_json(&fields, &product.slug), |audit: &Audit| {
         crate::api::refuse_problems(audit.validate())
     })? {
@@ -585,9 +585,7 @@ pub async fn edit_audit_page(
     Path((slug, id, page_number)): Path<(String, String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Html<String>, PageError> {
-    let product = product_allowing(&visitor, &state.model(), &slug, Action::UpdateProduct)?
-        .0
-        .clone();
+    let (product, _) = changeable(&state, &visitor, &slug)?;
     let place = audit_place(&state, &product, &id, &page_number, uri.query()).await?;
     let titles = titles(&state, Standard::Rgaa).await?;
     page(&audit_page_form(
@@ -687,11 +685,7 @@ pub async fn save_audit_page(
     OriginalUri(uri): OriginalUri,
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let (product, actor) = {
-        let model = state.model();
-        let (product, actor) = product_allowing(&visitor, &model, &slug, Action::UpdateProduct)?;
-        (product.clone(), actor)
-    };
+    let (product, actor) = changeable(&state, &visitor, &slug)?;
     let place = audit_place(&state, &product, &id, &page_number, uri.query()).await?;
     let errors = match submitted_results(&fields, &place.criteria) {
         Ok(results) => {
@@ -810,9 +804,7 @@ pub async fn edit_rgesn(
     Path(slug): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Html<String>, PageError> {
-    let product = product_allowing(&visitor, &state.model(), &slug, Action::UpdateProduct)?
-        .0
-        .clone();
+    let (product, _) = changeable(&state, &visitor, &slug)?;
     let theme = asked_theme(uri.query());
     let mut fields = Fields::new();
     for assessment in assessments(&state, &product).await? {
@@ -847,11 +839,7 @@ pub async fn save_rgesn(
     OriginalUri(uri): OriginalUri,
     Form(fields): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let (product, actor) = {
-        let model = state.model();
-        let (product, actor) = product_allowing(&visitor, &model, &slug, Action::UpdateProduct)?;
-        (product.clone(), actor)
-    };
+    let (product, actor) = changeable(&state, &visitor, &slug)?;
     let theme = asked_theme(uri.query());
     let criteria = theme_criteria(theme);
     let mut answers: Vec<Assessment> = assessments(&state, &product)
