@@ -30,14 +30,14 @@ const SOFTWARE_COLUMNS: &str = "slug, sill_id, name, description_fr, description
 const DECLARATION_COLUMNS: &str = "id, software_slug, account_id, kind, organisation, use_case, \
     version, service_url, expert, declared_at";
 
-fn corrupt(what: String, reason: &dyn std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: String, reason: &dyn std::fmt::Display) -> StoreError {
     StoreError::Corrupt {
         what,
         reason: reason.to_string(),
     }
 }
 
-fn slug(what: impl Fn() -> String, raw: &str) -> Result<Slug> {
+pub(crate) fn slug(what: impl Fn() -> String, raw: &str) -> Result<Slug> {
     Slug::parse(raw).map_err(|e| corrupt(what(), &e))
 }
 
@@ -219,7 +219,7 @@ impl TryFrom<LinkRow> for ProductSoftware {
     }
 }
 
-fn all<R, T: TryFrom<R, Error = StoreError>>(rows: Vec<R>) -> Result<Vec<T>> {
+pub(crate) fn all<R, T: TryFrom<R, Error = StoreError>>(rows: Vec<R>) -> Result<Vec<T>> {
     rows.into_iter().map(T::try_from).collect()
 }
 
@@ -322,7 +322,7 @@ async fn save_software(tx: &mut Tx<'_>, software: &Software) -> Result<()> {
 }
 
 /// Ends a write: logs its changes and commits, or rolls back when nothing changed.
-async fn finish(mut tx: Tx<'_>, actor: &Actor, entries: &[Change]) -> Result<()> {
+pub(crate) async fn finish(mut tx: Tx<'_>, actor: &Actor, entries: &[Change]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
