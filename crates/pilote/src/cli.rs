@@ -312,6 +312,12 @@ enum Source {
     Sill,
     /// The catalogue's contributing public bodies (`sill-contributors.json`).
     SillContributors,
+    /// The data.gouv.fr CSV export of datasets.
+    Datagouv,
+    /// Datasets with their resources and organisations in the udata API's shape (JSON).
+    Udata,
+    /// The api.gouv.fr catalogue's folder (`api/` and `producteurs/`).
+    Apigouv,
 }
 
 pub fn init_tracing(format: LogFormat) {
@@ -570,6 +576,15 @@ impl Cli {
                     Source::SillContributors => {
                         pilote_import::commons::import_contributors(&store, &path, options, &actor)
                             .await
+                    }
+                    Source::Datagouv => {
+                        pilote_import::data::datagouv::import(&store, &path, options, &actor).await
+                    }
+                    Source::Udata => {
+                        pilote_import::data::udata::import(&store, &path, options, &actor).await
+                    }
+                    Source::Apigouv => {
+                        pilote_import::data::apigouv::import(&store, &path, options, &actor).await
                     }
                 };
                 store.close().await;
