@@ -154,11 +154,11 @@ async fn real_sources_imported(db: TestDb) {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     for row in rows.iter().step_by(97) {
         let url = &row[2];
-        let last = url.trim_end_matches('/').rsplit('/').next().unwrap();
-        let slug = if last.chars().count() > 120 {
+        let segment = url.trim_end_matches('/').rsplit('/').next().unwrap();
+        let slug = if segment.chars().count() > 120 {
             &row[0]
         } else {
-            last
+            segment
         };
         let (status, dataset) = app.get(&format!("/api/v1/datasets/{slug}")).await;
         assert_eq!(status, 200, "{slug}");
