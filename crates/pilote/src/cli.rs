@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pilote_domain::data::DataSource;
 use pilote_import::{ImportOptions, ImportReport};
 use pilote_store::Store;
 
@@ -577,14 +578,13 @@ impl Cli {
                         pilote_import::commons::import_contributors(&store, &path, options, &actor)
                             .await
                     }
-                    Source::Datagouv => {
-                        pilote_import::data::datagouv::import(&store, &path, options, &actor).await
-                    }
-                    Source::Udata => {
-                        pilote_import::data::udata::import(&store, &path, options, &actor).await
-                    }
-                    Source::Apigouv => {
-                        pilote_import::data::apigouv::import(&store, &path, options, &actor).await
+                    Source::Datagouv | Source::Udata | Source::Apigouv => {
+                        let source = match source {
+                            Source::Datagouv => DataSource::Datagouv,
+                            Source::Udata => DataSource::Udata,
+                            _ => DataSource::Apigouv,
+                        };
+                        pilote_import::data::import(&store, source, &path, options, &actor).await
                     }
                 };
                 store.close().await;

@@ -7,34 +7,12 @@
 
 mod common;
 
-use common::{TestApp, TestDb, shared_data};
+use common::{TestApp, TestDb, run_import, shared_data, summary_counts};
 use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
-use pilote_domain::data::{DataProject, ProjectStatus};
+use pilote_domain::data::{DataProject, DataSource, ProjectStatus};
 use pilote_import::ImportOptions;
 use serde_json::Value;
-
-fn pilote(database: &str, args: &[&str], file: &std::path::Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_pilote"))
-        .args(args)
-        .arg(file)
-        .args(["--database", database])
-        .output()
-        .unwrap()
-}
-
-/// The counts of an entity's line in the import summary: read, created, updated, unchanged.
-fn counts(output: &std::process::Output, entity: &str) -> Vec<String> {
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    stdout
-        .lines()
-        .find(|l| l.starts_with(&format!("{entity} ")))
-        .unwrap_or_else(|| panic!("no {entity} line in {stdout}"))
-        .split_whitespace()
-        .skip(1)
-        .map(str::to_owned)
-        .collect()
-}
 
 fn succeeded(output: &std::process::Output) -> String {
     assert!(
@@ -69,7 +47,7 @@ async fn real_sources_imported(db: TestDb) {
     let run = |args: &'static [&'static str], path: std::path::PathBuf| {
         let url = url.clone();
         async move {
-            tokio::task::spawn_blocking(move || pilote(&url, args, &path))
+            tokio::task::spawn_blocking(move || run_import(&url, args, &path))
                 .await
                 .unwrap()
         }
@@ -79,8 +57,14 @@ async fn real_sources_imported(db: TestDb) {
     let text = succeeded(&first);
     println!("{}", text.lines().take(6).collect::<Vec<_>>().join("\n"));
     assert!(!text.contains("rejeté"), "zero rejects");
-    assert_eq!(counts(&first, "datasets"), ["2862", "2862", "0", "0"]);
-    assert_eq!(counts(&first, "producers"), ["201", "201", "0", "0"]);
+    assert_eq!(
+        summary_counts(&first, "datasets"),
+        ["2862", "2862", "0", "0"]
+    );
+    assert_eq!(
+        summary_counts(&first, "producers"),
+        ["201", "201", "0", "0"]
+    );
     // 103 slugs are longer than a slug may be: the source's id replaces them.
     assert!(text.contains("103 avertissement(s)"), "{text}");
     assert!(text.contains("il dépasse 120 caractères ; l'identifiant de la source"));
@@ -88,7 +72,10 @@ async fn real_sources_imported(db: TestDb) {
     assert_eq!(logged, 2862 + 201);
     let again = run(&["import", "datagouv"], csv.clone()).await;
     assert!(succeeded(&again).contains("Aucun changement"));
-    assert_eq!(counts(&again, "datasets"), ["2862", "0", "0", "2862"]);
+    assert_eq!(
+        summary_counts(&again, "datasets"),
+        ["2862", "0", "0", "2862"]
+    );
     assert_eq!(log_size(&db).await, logged, "a second import logs nothing");
 
     let first = run(&["import", "udata"], udata.clone()).await;
@@ -96,8 +83,8 @@ async fn real_sources_imported(db: TestDb) {
     println!("{text}");
     assert!(!text.contains("rejeté"), "zero rejects");
     // Three of the fixtures' datasets were in the export too: udata describes them now.
-    assert_eq!(counts(&first, "datasets"), ["15", "12", "3", "0"]);
-    assert_eq!(counts(&first, "producers")[0], "15");
+    assert_eq!(summary_counts(&first, "datasets"), ["15", "12", "3", "0"]);
+    assert_eq!(summary_counts(&first, "producers")[0], "15");
     let again = run(&["import", "udata"], udata.clone()).await;
     assert!(succeeded(&again).contains("Aucun changement"));
 
@@ -105,14 +92,14 @@ async fn real_sources_imported(db: TestDb) {
     let text = succeeded(&first);
     println!("{text}");
     assert!(!text.contains("rejeté"), "zero rejects");
-    assert_eq!(counts(&first, "apis"), ["170", "170", "0", "0"]);
-    assert_eq!(counts(&first, "producers")[0], "60");
+    assert_eq!(summary_counts(&first, "apis"), ["170", "170", "0", "0"]);
+    assert_eq!(summary_counts(&first, "producers")[0], "60");
     // The catalogue's three templates are skipped, each with a warning.
     assert_eq!(text.matches("modèle de fiche, ignoré").count(), 3);
     let logged = log_size(&db).await;
     let again = run(&["import", "apigouv"], apigouv.clone()).await;
     assert!(succeeded(&again).contains("Aucun changement"));
-    assert_eq!(counts(&again, "apis"), ["170", "0", "0", "170"]);
+    assert_eq!(summary_counts(&again, "apis"), ["170", "0", "0", "170"]);
     assert_eq!(log_size(&db).await, logged);
 
     let history = db
@@ -278,8 +265,8 @@ async fn broken_files_are_refused_whole(db: TestDb) {
         let csv = csv.clone();
         move || {
             (
-                pilote(&url, &["import", "datagouv"], &csv),
-                pilote(&url, &["import", "datagouv", "--skip-invalid"], &csv),
+                run_import(&url, &["import", "datagouv"], &csv),
+                run_import(&url, &["import", "datagouv", "--skip-invalid"], &csv),
             )
         }
     })
@@ -294,7 +281,7 @@ async fn broken_files_are_refused_whole(db: TestDb) {
     assert!(stderr.contains("rien n'a été écrit"));
     let text = succeeded(&skipped);
     assert!(text.contains("1 enregistrement(s) rejeté(s)"), "{text}");
-    assert_eq!(counts(&skipped, "datasets"), ["1", "1", "0", "0"]);
+    assert_eq!(summary_counts(&skipped, "datasets"), ["1", "1", "0", "0"]);
 
     // A broken API file: nothing of the catalogue is written.
     let catalogue = dir.path().join("apigouv");
@@ -317,7 +304,7 @@ async fn broken_files_are_refused_whole(db: TestDb) {
     .unwrap();
     let url = db.url.clone();
     let refused =
-        tokio::task::spawn_blocking(move || pilote(&url, &["import", "apigouv"], &catalogue))
+        tokio::task::spawn_blocking(move || run_import(&url, &["import", "apigouv"], &catalogue))
             .await
             .unwrap();
     assert_eq!(refused.status.code(), Some(2));
@@ -355,31 +342,14 @@ async fn dataset_list_filters_and_pages(db: TestDb) {
     let actor = Actor::system("test");
     for (source, path) in [
         (
-            "datagouv",
+            DataSource::Datagouv,
             data.join("datagouv/datasets-export-2020-01-11.csv"),
         ),
-        ("udata", data.join("udata/api-fixtures.json")),
+        (DataSource::Udata, data.join("udata/api-fixtures.json")),
     ] {
-        let report = match source {
-            "datagouv" => {
-                pilote_import::data::datagouv::import(
-                    &db.store,
-                    &path,
-                    ImportOptions::default(),
-                    &actor,
-                )
-                .await
-            }
-            _ => {
-                pilote_import::data::udata::import(
-                    &db.store,
-                    &path,
-                    ImportOptions::default(),
-                    &actor,
-                )
-                .await
-            }
-        };
+        let report =
+            pilote_import::data::import(&db.store, source, &path, ImportOptions::default(), &actor)
+                .await;
         assert!(report.unwrap().rejects.is_empty());
     }
     let app = TestApp::spawn(db, pilote_web::Config::default()).await;

@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use pilote_domain::Slug;
-use pilote_domain::audit::Actor;
 use pilote_domain::data::{AccessType, Api, DataSource, Producer};
-use pilote_store::Store;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use unicode_normalization::UnicodeNormalization;
@@ -18,7 +16,7 @@ use super::{DataFile, web_address};
 use crate::front_matter;
 use crate::portfolio::beta::raw::{Text, list, optional_text};
 use crate::portfolio::beta::{shape, yaml_error_line};
-use crate::{Finding, ImportError, ImportOptions, ImportReport};
+use crate::{Finding, ImportError};
 
 #[derive(Deserialize)]
 struct RawProducer {
@@ -273,14 +271,4 @@ pub fn read(path: &Path) -> Result<DataFile, ImportError> {
         }
     }
     Ok(read)
-}
-
-/// Imports the catalogue (see [`read`] and [`super::import`]).
-pub async fn import(
-    store: &Store,
-    path: &Path,
-    options: ImportOptions,
-    actor: &Actor,
-) -> Result<ImportReport, ImportError> {
-    super::import(store, read(path)?, options, actor).await
 }

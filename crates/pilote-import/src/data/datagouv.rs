@@ -8,13 +8,11 @@
 use std::path::Path;
 
 use pilote_domain::Slug;
-use pilote_domain::audit::Actor;
 use pilote_domain::data::{AccessType, DataSource, Dataset, Frequency, Producer};
-use pilote_store::Store;
 
 use super::{DataFile, slug_or_id};
 use crate::commons::{file_name, given};
-use crate::{Finding, ImportError, ImportOptions, ImportReport};
+use crate::{Finding, ImportError};
 
 /// The columns the export must have, in the order the reader keeps them.
 const COLUMNS: [&str; 5] = ["id", "title", "url", "description", "organization"];
@@ -190,16 +188,6 @@ fn dataset(
         at(column, error.to_string())
     })?;
     Ok(dataset)
-}
-
-/// Imports the export (see [`read`] and [`super::import`]).
-pub async fn import(
-    store: &Store,
-    path: &Path,
-    options: ImportOptions,
-    actor: &Actor,
-) -> Result<ImportReport, ImportError> {
-    super::import(store, read(path)?, options, actor).await
 }
 
 #[cfg(test)]

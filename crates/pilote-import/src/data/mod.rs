@@ -11,9 +11,10 @@ pub mod datagouv;
 pub mod udata;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use pilote_domain::audit::Actor;
-use pilote_domain::data::Producer;
+use pilote_domain::data::{DataSource, Producer};
 use pilote_domain::text::fold;
 use pilote_domain::{Slug, is_http_url};
 use pilote_store::{DataImport, Store};
@@ -128,19 +129,26 @@ fn settle_producers(stored: &[Producer], import: &mut DataImport) {
     }
 }
 
-/// Imports what a source holds: stops with its invalid records unless they may be
-/// skipped; writes nothing in a dry run.
+/// Reads the file or folder of `source` at `path` and imports it: stops with its invalid
+/// records unless they may be skipped; writes nothing in a dry run.
 pub async fn import(
     store: &Store,
-    file: DataFile,
+    source: DataSource,
+    path: &Path,
     options: ImportOptions,
     actor: &Actor,
 ) -> Result<ImportReport, ImportError> {
+    let read = match source {
+        DataSource::Datagouv => datagouv::read(path)?,
+        DataSource::Udata => udata::read(path)?,
+        DataSource::Apigouv => apigouv::read(path)?,
+        DataSource::Manual => return Ok(ImportReport::default()),
+    };
     let DataFile {
         mut import,
         warnings,
         rejects,
-    } = file;
+    } = read;
     let rejects = allowed(rejects, options)?;
     settle_producers(&store.data_producers().await?, &mut import);
     let done = store
@@ -161,7 +169,7 @@ pub async fn import(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pilote_domain::data::{DataSource, Dataset};
+    use pilote_domain::data::Dataset;
 
     fn producer(slug: &str, name: &str, acronym: Option<&str>, source: DataSource) -> Producer {
         Producer {

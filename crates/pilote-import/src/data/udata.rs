@@ -7,16 +7,14 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use pilote_domain::audit::Actor;
 use pilote_domain::data::{
     AccessType, DataSource, Dataset, Frequency, Producer, Resource, ResourceType,
 };
-use pilote_store::Store;
 use serde::Deserialize;
 
 use super::{DataFile, slug_or_id, web_address};
 use crate::commons::{file_name, given};
-use crate::{Finding, ImportError, ImportOptions, ImportReport};
+use crate::{Finding, ImportError};
 
 #[derive(Deserialize)]
 struct Fixtures {
@@ -326,14 +324,4 @@ fn resource(
             .get("check:available")
             .and_then(serde_json::Value::as_bool),
     }
-}
-
-/// Imports the file (see [`read`] and [`super::import`]).
-pub async fn import(
-    store: &Store,
-    path: &Path,
-    options: ImportOptions,
-    actor: &Actor,
-) -> Result<ImportReport, ImportError> {
-    super::import(store, read(path)?, options, actor).await
 }

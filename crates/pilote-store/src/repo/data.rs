@@ -17,7 +17,7 @@ use sqlx::{FromRow, QueryBuilder, Transaction};
 use super::Db;
 use super::audit;
 use super::batch;
-use super::commons::{all, corrupt, finish, slug};
+use super::commons::{all, corrupt, finish, slug, upsert};
 use super::impact::change;
 use crate::data::{
     ApiFilters, DataImport, DataImported, DatasetFilters, DatasetPage, DatasetRecord,
@@ -44,22 +44,6 @@ const API_COLUMNS: &str = "slug, title, tagline, producer_slug, access, access_u
     source";
 
 const PROJECT_COLUMNS: &str = "slug, title, status, description, products, datasets";
-
-/// `INSERT ... ON CONFLICT (slug) DO UPDATE` over `columns` (the first is the slug), so
-/// that a record is written in place and what hangs on it stays.
-fn upsert(table: &str, columns: &str) -> String {
-    let names: Vec<&str> = columns.split(", ").collect();
-    let places: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-    let updates: Vec<String> = names[1..]
-        .iter()
-        .map(|column| format!("{column} = excluded.{column}"))
-        .collect();
-    format!(
-        "INSERT INTO {table} ({columns}) VALUES ({}) ON CONFLICT (slug) DO UPDATE SET {}",
-        places.join(", "),
-        updates.join(", ")
-    )
-}
 
 fn parsed<T>(
     what: impl Fn() -> String,
