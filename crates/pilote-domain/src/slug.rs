@@ -47,6 +47,22 @@ impl Slug {
         Ok(Self(value))
     }
 
+    /// The slug of a name: folded (no case, no accents), every run of other characters
+    /// than letters and digits as one `-` (« Ministère de l'Intérieur » gives
+    /// `ministere-de-l-interieur`).
+    pub fn from_name(name: &str) -> Result<Self, DomainError> {
+        let folded = crate::text::fold(name);
+        let mut slug = String::with_capacity(folded.len());
+        for c in folded.chars() {
+            if c.is_alphanumeric() {
+                slug.push(c);
+            } else if !slug.ends_with('-') && !slug.is_empty() {
+                slug.push('-');
+            }
+        }
+        Self::parse(slug.trim_end_matches('-'))
+    }
+
     /// The slug as text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -3,11 +3,15 @@
 /// Declares an enum whose variants each have a stored name (also its JSON form) and a French
 /// label, with `ALL`, `as_str`, `label` and `parse`; an unknown name is
 /// [`crate::DomainError::UnknownValue`] naming `what` the list is.
+///
+/// A stored name is taken as a bare token (`tt`), not a `literal` fragment: the OpenAPI
+/// derive reads `#[serde(rename = ...)]` only from a plain literal token, and would
+/// otherwise publish the variants' Rust names instead of the stored ones.
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident ($what:literal) {
-            $( $(#[$vmeta:meta])* $variant:ident = ($stored:literal, $label:literal), )+
+            $( $(#[$vmeta:meta])* $variant:ident = ($stored:tt, $label:literal), )+
         }
     ) => {
         $(#[$meta])*

@@ -91,12 +91,12 @@ pub struct SillImport {
 }
 
 /// A text, or nothing when empty or `N/A`.
-fn given(text: &str) -> Option<String> {
+pub(crate) fn given(text: &str) -> Option<String> {
     let text = text.trim();
     (!text.is_empty() && !text.eq_ignore_ascii_case("n/a")).then(|| text.to_owned())
 }
 
-fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -147,7 +147,10 @@ fn read_list<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Read<T>, Impor
 
 /// The rejected records, when the import may go on without them; otherwise the import
 /// stops with them.
-fn allowed(rejects: Vec<Finding>, options: ImportOptions) -> Result<Vec<Finding>, ImportError> {
+pub(crate) fn allowed(
+    rejects: Vec<Finding>,
+    options: ImportOptions,
+) -> Result<Vec<Finding>, ImportError> {
     if rejects.is_empty() || options.skip_invalid {
         Ok(rejects)
     } else {
@@ -338,7 +341,7 @@ pub fn read_sill(path: &Path) -> Result<SillFile, ImportError> {
 }
 
 /// The report's counts of replacing a list by `read` records.
-fn counts(read: usize, replaced: Replaced) -> EntityCounts {
+pub(crate) fn counts(read: usize, replaced: Replaced) -> EntityCounts {
     EntityCounts {
         read,
         created: replaced.created,

@@ -6,6 +6,7 @@
 //! records that differ from the store are then written in one transaction.
 
 pub mod commons;
+pub mod data;
 pub mod delivery;
 mod error;
 mod front_matter;

@@ -66,6 +66,7 @@ pub use audit::{AuditPage, AuditVerification, Erasure};
 
 mod committee;
 mod commons;
+mod data;
 mod delivery;
 mod identity;
 mod impact;
@@ -74,6 +75,10 @@ mod quality;
 mod release;
 mod support;
 pub use commons::{Catalogue, DeclaredBy, Replaced, Step};
+pub use data::{
+    ApiFilters, DataImport, DataImported, DatasetFilters, DatasetPage, DatasetRecord,
+    ProducerCounts,
+};
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
 pub use impact::ImpactRecords;
 pub use jobs::{Job, JobLease, QueueDepth};

@@ -18,6 +18,8 @@ mod batch;
 pub(crate) mod committee;
 #[path = "repo/commons.rs"]
 pub(crate) mod commons;
+#[path = "repo/data.rs"]
+pub(crate) mod data;
 #[path = "repo/delivery.rs"]
 pub(crate) mod delivery;
 #[path = "repo/identity.rs"]

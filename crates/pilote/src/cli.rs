@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pilote_domain::data::DataSource;
 use pilote_import::{ImportOptions, ImportReport};
 use pilote_store::Store;
 
@@ -312,6 +313,12 @@ enum Source {
     Sill,
     /// The catalogue's contributing public bodies (`sill-contributors.json`).
     SillContributors,
+    /// The data.gouv.fr CSV export of datasets.
+    Datagouv,
+    /// Datasets with their resources and organisations in the udata API's shape (JSON).
+    Udata,
+    /// The api.gouv.fr catalogue's folder (`api/` and `producteurs/`).
+    Apigouv,
 }
 
 pub fn init_tracing(format: LogFormat) {
@@ -570,6 +577,14 @@ impl Cli {
                     Source::SillContributors => {
                         pilote_import::commons::import_contributors(&store, &path, options, &actor)
                             .await
+                    }
+                    Source::Datagouv | Source::Udata | Source::Apigouv => {
+                        let source = match source {
+                            Source::Datagouv => DataSource::Datagouv,
+                            Source::Udata => DataSource::Udata,
+                            _ => DataSource::Apigouv,
+                        };
+                        pilote_import::data::import(&store, source, &path, options, &actor).await
                     }
                 };
                 store.close().await;

@@ -7,38 +7,12 @@
 
 mod common;
 
-use common::{TestApp, TestDb, shared_data};
+use common::{TestApp, TestDb, run_import, shared_data, summary_counts};
 use pilote_domain::audit::Actor;
 use pilote_domain::identity::Scope;
 use pilote_import::ImportOptions;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-fn pilote(database: &str, args: &[&str], file: &std::path::Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_pilote"))
-        .args(args)
-        .arg(file)
-        .args(["--database", database])
-        .output()
-        .unwrap()
-}
-
-/// The counts of an entity's line in the import summary: read, created, updated, unchanged.
-fn counts(output: &std::process::Output, entity: &str) -> Vec<String> {
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .find(|l| l.starts_with(&format!("{entity} ")))
-        .unwrap_or_else(|| {
-            panic!(
-                "no {entity} line in {}",
-                String::from_utf8_lossy(&output.stdout)
-            )
-        })
-        .split_whitespace()
-        .skip(1)
-        .map(str::to_owned)
-        .collect()
-}
 
 async fn real_catalogue_imported_once(db: TestDb) {
     let Some(data) = shared_data() else { return };
@@ -57,10 +31,10 @@ async fn real_catalogue_imported_once(db: TestDb) {
         let (sill, contributors) = (sill.clone(), contributors.clone());
         move || {
             (
-                pilote(&url, &["import", "sill"], &sill),
-                pilote(&url, &["import", "sill"], &sill),
-                pilote(&url, &["import", "sill-contributors"], &contributors),
-                pilote(&url, &["import", "sill-contributors"], &contributors),
+                run_import(&url, &["import", "sill"], &sill),
+                run_import(&url, &["import", "sill"], &sill),
+                run_import(&url, &["import", "sill-contributors"], &contributors),
+                run_import(&url, &["import", "sill-contributors"], &contributors),
             )
         }
     })
@@ -76,19 +50,22 @@ async fn real_catalogue_imported_once(db: TestDb) {
     let first_text = String::from_utf8_lossy(&first.stdout);
     println!("{first_text}");
     assert!(!first_text.contains("rejeté"), "zero rejects");
-    assert_eq!(counts(&first, "software"), ["240", "240", "0", "0"]);
-    assert_eq!(counts(&again, "software"), ["240", "0", "0", "240"]);
-    let links = counts(&first, "techno_links");
+    assert_eq!(summary_counts(&first, "software"), ["240", "240", "0", "0"]);
+    assert_eq!(summary_counts(&again, "software"), ["240", "0", "0", "240"]);
+    let links = summary_counts(&first, "techno_links");
     assert_eq!(links[1], links[0], "every link is new the first time");
     assert!(links[0].parse::<usize>().unwrap() >= 20, "{links:?}");
-    assert_eq!(counts(&again, "techno_links")[1], "0");
+    assert_eq!(summary_counts(&again, "techno_links")[1], "0");
     // Firefox, the parent of four add-ons, is listed as « Mozilla Firefox ESR ».
     assert!(first_text.contains("4 avertissement(s)"), "{first_text}");
     assert!(first_text.contains("à relier à la main"));
     assert!(String::from_utf8_lossy(&again.stdout).contains("Aucun changement"));
-    assert_eq!(counts(&people, "contributors"), ["24", "24", "0", "0"]);
     assert_eq!(
-        counts(&people_again, "contributors"),
+        summary_counts(&people, "contributors"),
+        ["24", "24", "0", "0"]
+    );
+    assert_eq!(
+        summary_counts(&people_again, "contributors"),
         ["24", "0", "0", "24"]
     );
 
@@ -247,7 +224,7 @@ async fn broken_file_refused_whole(db: TestDb) {
     )
     .unwrap();
     let url = db.url.clone();
-    let output = tokio::task::spawn_blocking(move || pilote(&url, &["import", "sill"], &file))
+    let output = tokio::task::spawn_blocking(move || run_import(&url, &["import", "sill"], &file))
         .await
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -273,7 +250,7 @@ async fn broken_file_refused_whole(db: TestDb) {
     .await
     .unwrap();
     assert!(skipped.status.success());
-    assert_eq!(counts(&skipped, "software"), ["1", "1", "0", "0"]);
+    assert_eq!(summary_counts(&skipped, "software"), ["1", "1", "0", "0"]);
     assert!(String::from_utf8_lossy(&skipped.stdout).contains("3 enregistrement(s) rejeté(s)"));
     let catalogue = db.store.load_catalogue().await.unwrap();
     assert_eq!(catalogue.software.len(), 1);
@@ -282,7 +259,7 @@ async fn broken_file_refused_whole(db: TestDb) {
     std::fs::write(&not_a_list, "{\"i\": 1}").unwrap();
     let url = db.url.clone();
     let output =
-        tokio::task::spawn_blocking(move || pilote(&url, &["import", "sill"], &not_a_list))
+        tokio::task::spawn_blocking(move || run_import(&url, &["import", "sill"], &not_a_list))
             .await
             .unwrap();
     assert_eq!(output.status.code(), Some(2));

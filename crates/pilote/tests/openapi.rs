@@ -97,3 +97,70 @@ async fn responses_match(db: TestDb) {
     }
     app.stop().await;
 }
+
+on_both_backends!(data_responses_match_the_document, data_responses_match);
+async fn data_responses_match(db: TestDb) {
+    let Some(data) = common::shared_data() else {
+        return;
+    };
+    let actor = pilote_domain::audit::Actor::system("test");
+    for (source, path) in [
+        (
+            pilote_domain::data::DataSource::Udata,
+            data.join("udata/api-fixtures.json"),
+        ),
+        (
+            pilote_domain::data::DataSource::Apigouv,
+            data.join("apigouv"),
+        ),
+    ] {
+        pilote_import::data::import(
+            &db.store,
+            source,
+            &path,
+            pilote_import::ImportOptions::default(),
+            &actor,
+        )
+        .await
+        .unwrap();
+    }
+    let app = TestApp::spawn(db, pilote_web::Config::default()).await;
+    let (_, document) = app.get("/api/openapi.json").await;
+    let cases = [
+        ("/api/v1/datasets?page_size=50", "/api/v1/datasets", 200),
+        ("/api/v1/datasets?access=closed", "/api/v1/datasets", 422),
+        (
+            "/api/v1/datasets/base-adresse-nationale",
+            "/api/v1/datasets/{slug}",
+            200,
+        ),
+        ("/api/v1/datasets/nope", "/api/v1/datasets/{slug}", 404),
+        (
+            "/api/v1/data-producers?page_size=100",
+            "/api/v1/data-producers",
+            200,
+        ),
+        ("/api/v1/data-apis?page_size=200", "/api/v1/data-apis", 200),
+        (
+            "/api/v1/data-apis/base-adresse-nationale",
+            "/api/v1/data-apis/{slug}",
+            200,
+        ),
+        ("/api/v1/data-apis/nope", "/api/v1/data-apis/{slug}", 404),
+    ];
+    for (url, path, expected) in cases {
+        let (status, body) = app.get(url).await;
+        assert_eq!(status, expected, "{url}");
+        let schema = response_schema(&document, path, "get", status);
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{url} does not match its schema: {errors:#?}"
+        );
+    }
+    app.stop().await;
+}

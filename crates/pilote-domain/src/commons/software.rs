@@ -212,17 +212,7 @@ fn is_web_or_git(url: &str) -> bool {
 /// characters than letters and digits as one `-` (« `LibreOffice` (Collabora) online » gives
 /// `libreoffice-collabora-online`).
 pub fn software_slug(name: &str) -> Result<Slug, DomainError> {
-    let folded = crate::text::fold(name);
-    let mut slug = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        if c.is_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    Slug::parse(slug)
+    Slug::from_name(name)
 }
 
 /// An agent's declaration about a software: they use it, or they answer for it.

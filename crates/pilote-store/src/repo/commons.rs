@@ -30,14 +30,14 @@ const SOFTWARE_COLUMNS: &str = "slug, sill_id, name, description_fr, description
 const DECLARATION_COLUMNS: &str = "id, software_slug, account_id, kind, organisation, use_case, \
     version, service_url, expert, declared_at";
 
-fn corrupt(what: String, reason: &dyn std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: String, reason: &dyn std::fmt::Display) -> StoreError {
     StoreError::Corrupt {
         what,
         reason: reason.to_string(),
     }
 }
 
-fn slug(what: impl Fn() -> String, raw: &str) -> Result<Slug> {
+pub(crate) fn slug(what: impl Fn() -> String, raw: &str) -> Result<Slug> {
     Slug::parse(raw).map_err(|e| corrupt(what(), &e))
 }
 
@@ -219,7 +219,7 @@ impl TryFrom<LinkRow> for ProductSoftware {
     }
 }
 
-fn all<R, T: TryFrom<R, Error = StoreError>>(rows: Vec<R>) -> Result<Vec<T>> {
+pub(crate) fn all<R, T: TryFrom<R, Error = StoreError>>(rows: Vec<R>) -> Result<Vec<T>> {
     rows.into_iter().map(T::try_from).collect()
 }
 
@@ -280,49 +280,55 @@ pub(crate) async fn load(pool: &Pool) -> Result<Catalogue> {
     })
 }
 
-/// Writes a software, in place when its slug is stored, so that what hangs on it stays.
-async fn save_software(tx: &mut Tx<'_>, software: &Software) -> Result<()> {
-    let updates: Vec<String> = SOFTWARE_COLUMNS
-        .split(", ")
-        .skip(1)
+/// `INSERT ... ON CONFLICT (slug) DO UPDATE` over `columns` (the first is the slug), so
+/// that a record is written in place and what hangs on it stays.
+pub(crate) fn upsert(table: &str, columns: &str) -> String {
+    let names: Vec<&str> = columns.split(", ").collect();
+    let places: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+    let updates: Vec<String> = names[1..]
+        .iter()
         .map(|column| format!("{column} = excluded.{column}"))
         .collect();
-    sqlx::query(&format!(
-        "INSERT INTO software ({SOFTWARE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-         $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
-         ON CONFLICT (slug) DO UPDATE SET {}",
+    format!(
+        "INSERT INTO {table} ({columns}) VALUES ({}) ON CONFLICT (slug) DO UPDATE SET {}",
+        places.join(", "),
         updates.join(", ")
-    ))
-    .bind(software.slug.as_str())
-    .bind(software.sill_id.as_deref())
-    .bind(&software.name)
-    .bind(&software.description_fr)
-    .bind(&software.description_en)
-    .bind(&software.licence)
-    .bind(software.minimal_version.as_deref())
-    .bind(software.status.as_str())
-    .bind(software.status_reason.as_deref())
-    .bind(software.status_date)
-    .bind(software.kind.as_str())
-    .bind(encode(&software.operating_systems))
-    .bind(encode(&software.categories))
-    .bind(&software.function)
-    .bind(software.parent.as_deref())
-    .bind(software.website.as_deref())
-    .bind(software.repository.as_deref())
-    .bind(software.documentation.as_deref())
-    .bind(software.comptoir_id)
-    .bind(software.wikidata_id.as_deref())
-    .bind(software.framalibre.as_deref())
-    .bind(software.logo_url.as_deref())
-    .bind(software.added_in)
-    .execute(&mut **tx)
-    .await?;
+    )
+}
+
+/// Writes a software, in place when its slug is stored, so that what hangs on it stays.
+async fn save_software(tx: &mut Tx<'_>, software: &Software) -> Result<()> {
+    sqlx::query(&upsert("software", SOFTWARE_COLUMNS))
+        .bind(software.slug.as_str())
+        .bind(software.sill_id.as_deref())
+        .bind(&software.name)
+        .bind(&software.description_fr)
+        .bind(&software.description_en)
+        .bind(&software.licence)
+        .bind(software.minimal_version.as_deref())
+        .bind(software.status.as_str())
+        .bind(software.status_reason.as_deref())
+        .bind(software.status_date)
+        .bind(software.kind.as_str())
+        .bind(encode(&software.operating_systems))
+        .bind(encode(&software.categories))
+        .bind(&software.function)
+        .bind(software.parent.as_deref())
+        .bind(software.website.as_deref())
+        .bind(software.repository.as_deref())
+        .bind(software.documentation.as_deref())
+        .bind(software.comptoir_id)
+        .bind(software.wikidata_id.as_deref())
+        .bind(software.framalibre.as_deref())
+        .bind(software.logo_url.as_deref())
+        .bind(software.added_in)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 /// Ends a write: logs its changes and commits, or rolls back when nothing changed.
-async fn finish(mut tx: Tx<'_>, actor: &Actor, entries: &[Change]) -> Result<()> {
+pub(crate) async fn finish(mut tx: Tx<'_>, actor: &Actor, entries: &[Change]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }

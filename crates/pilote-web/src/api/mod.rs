@@ -6,6 +6,7 @@ pub mod audit;
 pub mod budget;
 pub mod committees;
 pub mod commons;
+pub mod data;
 pub mod delivery;
 pub mod impact;
 pub mod incubators;
@@ -119,6 +120,11 @@ use crate::{ApiError, AppState};
         commons::unmatched::unmatched_techno,
         commons::link::link_software,
         commons::unlink::unlink_software,
+        data::datasets_list::list_datasets,
+        data::dataset_show::show_dataset,
+        data::producers_list::list_producers,
+        data::apis_list::list_apis,
+        data::api_show::show_api,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -343,6 +349,17 @@ pub fn router() -> Router<AppState> {
             "/api/v1/products/{slug}/software/{software}",
             put(commons::link::link_software).delete(commons::unlink::unlink_software),
         )
+        .route("/api/v1/datasets", get(data::datasets_list::list_datasets))
+        .route(
+            "/api/v1/datasets/{slug}",
+            get(data::dataset_show::show_dataset),
+        )
+        .route(
+            "/api/v1/data-producers",
+            get(data::producers_list::list_producers),
+        )
+        .route("/api/v1/data-apis", get(data::apis_list::list_apis))
+        .route("/api/v1/data-apis/{slug}", get(data::api_show::show_api))
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))
 }

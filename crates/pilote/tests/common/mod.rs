@@ -383,6 +383,29 @@ pub fn sha256_hex(secret: &str) -> String {
         })
 }
 
+/// Runs `pilote <args> <file> --database <database>` and waits for it.
+pub fn run_import(database: &str, args: &[&str], file: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_pilote"))
+        .args(args)
+        .arg(file)
+        .args(["--database", database])
+        .output()
+        .unwrap()
+}
+
+/// The counts of an entity's line in an import's summary: read, created, updated, unchanged.
+pub fn summary_counts(output: &std::process::Output, entity: &str) -> Vec<String> {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("{entity} ")))
+        .unwrap_or_else(|| panic!("no {entity} line in {stdout}"))
+        .split_whitespace()
+        .skip(1)
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The real public data folder, or `None` with a clear message.
 pub fn shared_data() -> Option<PathBuf> {
     let candidates = [

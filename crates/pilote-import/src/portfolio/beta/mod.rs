@@ -1,7 +1,7 @@
 //! `pilote import beta`: the beta.gouv.fr network's content (`_organisations`,
 //! `_incubators`, `_startups`, `_authors`, `_teams`) into the portfolio.
 
-mod raw;
+pub(crate) mod raw;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -108,9 +108,9 @@ impl Source {
 }
 
 /// An error on one field of a record, before it is located in its file.
-struct FieldError {
-    field: String,
-    message: String,
+pub(crate) struct FieldError {
+    pub(crate) field: String,
+    pub(crate) message: String,
 }
 
 impl FieldError {
@@ -293,7 +293,7 @@ fn parse_file(
 /// The front matter line (1-based) of a YAML error. A scanner error (an unclosed quote)
 /// is found at the end of the stream but sits where the scanned token began, which
 /// libyaml gives only as the message's context: `..., while scanning ... at line N column M`.
-fn yaml_error_line(error: &serde_yaml_ng::Error) -> Option<usize> {
+pub(crate) fn yaml_error_line(error: &serde_yaml_ng::Error) -> Option<usize> {
     let message = error.to_string();
     let scanning = message
         .split_once(", while scanning ")
@@ -305,7 +305,7 @@ fn yaml_error_line(error: &serde_yaml_ng::Error) -> Option<usize> {
 }
 
 /// Deserialises a front matter into a raw shape, naming the field that failed.
-fn shape<T: DeserializeOwned>(value: serde_yaml_ng::Value) -> Result<T, FieldError> {
+pub(crate) fn shape<T: DeserializeOwned>(value: serde_yaml_ng::Value) -> Result<T, FieldError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let (field, message) =
             pilote_domain::field_error(&error.path().to_string(), &error.inner().to_string());

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer};
 
 /// Text, also when the source wrote a number or a boolean.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Text(pub String);
+pub(crate) struct Text(pub String);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -25,7 +25,7 @@ impl<'de> Deserialize<'de> for Text {
 }
 
 /// Optional text: absent, null and empty all mean none.
-pub(super) fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let text = Option::<Text>::deserialize(d)?;
     Ok(text
         .map(|Text(text)| text.trim().to_owned())
@@ -33,7 +33,7 @@ pub(super) fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<St
 }
 
 /// A list that the source may leave empty (`sponsors:` with nothing after it).
-pub(super) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
@@ -65,7 +65,7 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// An optional date: absent, null and empty all mean none.
-pub(super) fn optional_date<'de, D: Deserializer<'de>>(
+pub(crate) fn optional_date<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<NaiveDate>, D::Error> {
     match optional_text(d)? {

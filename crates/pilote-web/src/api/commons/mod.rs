@@ -74,7 +74,7 @@ pub struct SoftwareFilters {
 }
 
 /// A closed-list filter, parsed; an unknown value is a 422 on its parameter.
-fn parsed<T>(
+pub(crate) fn parsed<T>(
     field: &str,
     value: Option<&String>,
     parse: fn(&str) -> Result<T, pilote_domain::DomainError>,
