@@ -257,7 +257,10 @@ async fn a_decision_moves_the_product_and_freezes_its_evidence(db: TestDb) {
         .await
         .unwrap();
     assert!(page.contains("Fuites détectées : 150"));
-    assert!(!page.contains("Fuites détectées : 999"), "the evidence stays frozen");
+    assert!(
+        !page.contains("Fuites détectées : 999"),
+        "the evidence stays frozen"
+    );
 
     // A stop from acceleration ends in `abandon`; stopping again is refused.
     let (status, stopped) = app
