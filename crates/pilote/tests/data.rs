@@ -245,10 +245,92 @@ async fn real_sources_imported(db: TestDb) {
     assert_eq!(account["total"], 24);
     let (status, _) = app.get("/api/v1/data-apis/nope").await;
     assert_eq!(status, 404);
+    open_data_formats(&app).await;
     app.stop().await;
 }
 
 on_both_backends!(real_sources, real_sources_imported);
+
+async fn download(app: &TestApp, path: &str) -> (String, Vec<u8>) {
+    let response = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    let kind = response.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (kind, response.bytes().await.unwrap().to_vec())
+}
+
+/// The subjects typed `class` in a graph, and the triples of one subject.
+fn typed(triples: &[oxrdf::Triple], class: &str) -> Vec<String> {
+    let class = oxrdf::NamedNode::new(class).unwrap();
+    let mut subjects: Vec<String> = triples
+        .iter()
+        .filter(|t| t.predicate == oxrdf::vocab::rdf::TYPE && t.object == class.clone().into())
+        .map(|t| t.subject.to_string())
+        .collect();
+    subjects.sort();
+    subjects
+}
+
+/// The catalogue as DCAT-AP (Turtle and JSON-LD, parsed back by an RDF library), CSV and
+/// JSON: as many datasets as the API lists, the same in every format.
+async fn open_data_formats(app: &TestApp) {
+    let (kind, turtle) = download(app, "/donnees/catalogue.ttl").await;
+    assert!(kind.starts_with("text/turtle"), "{kind}");
+    let from_turtle: Vec<oxrdf::Triple> = oxttl::TurtleParser::new()
+        .for_slice(&turtle)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let (kind, json_ld) = download(app, "/donnees/catalogue.jsonld").await;
+    assert!(kind.starts_with("application/ld+json"), "{kind}");
+    let from_json_ld: Vec<oxrdf::Triple> = oxjsonld::JsonLdParser::new()
+        .for_slice(&json_ld)
+        .map(|quad| quad.map(oxrdf::Triple::from))
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let datasets = typed(&from_turtle, "http://www.w3.org/ns/dcat#Dataset");
+    assert_eq!(datasets.len(), 2862 + 12);
+    assert_eq!(
+        typed(&from_json_ld, "http://www.w3.org/ns/dcat#Dataset"),
+        datasets
+    );
+    assert_eq!(from_turtle.len(), from_json_ld.len(), "the same graph");
+    // Every udata resource is a distribution.
+    assert_eq!(
+        typed(&from_turtle, "http://www.w3.org/ns/dcat#Distribution").len(),
+        99
+    );
+    // Access rights in the European vocabulary; a filter narrows every format alike.
+    let (_, open_only) = download(app, "/donnees/catalogue.ttl?access=restricted").await;
+    let restricted: Vec<oxrdf::Triple> = oxttl::TurtleParser::new()
+        .for_slice(&open_only)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let (_, listed) = app.get("/api/v1/datasets?access=restricted").await;
+    assert_eq!(
+        typed(&restricted, "http://www.w3.org/ns/dcat#Dataset").len() as u64,
+        listed["total"].as_u64().unwrap()
+    );
+
+    let (kind, csv) = download(app, "/donnees/jeux-de-donnees.csv").await;
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "slug");
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
+    assert_eq!(rows.len(), 2862 + 12);
+    let (_, json) = download(app, "/donnees/jeux-de-donnees.json").await;
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2862 + 12);
+    let first = &json[0];
+    assert_eq!(first["slug"].as_str().unwrap(), &rows[0][0]);
+    assert!(
+        datasets
+            .iter()
+            .any(|d| d.ends_with(&format!("/api/v1/datasets/{}>", &rows[0][0])))
+    );
+}
 
 async fn broken_files_are_refused_whole(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();

@@ -5,6 +5,7 @@ mod assets;
 mod chart;
 mod committees;
 mod commons;
+mod data_exports;
 pub(crate) mod delivery;
 mod download;
 mod form_state;
@@ -135,6 +136,10 @@ pub fn router() -> Router<AppState> {
         .route("/impact.csv", get(impact::export_csv))
         .route("/observatoire", get(observatory::show))
         .route("/observatoire/editions", post(observatory::freeze))
+        .route("/donnees/catalogue.ttl", get(data_exports::turtle))
+        .route("/donnees/catalogue.jsonld", get(data_exports::json_ld))
+        .route("/donnees/jeux-de-donnees.csv", get(data_exports::csv))
+        .route("/donnees/jeux-de-donnees.json", get(data_exports::json))
         .route("/observatoire.csv", get(observatory::csv))
         .route("/observatoire.json", get(observatory::json))
         .route("/impact.json", get(impact::export_json))

@@ -58,16 +58,7 @@ pub async fn list_datasets(
     Query(paging): Query<Paging>,
 ) -> Result<Response, ApiError> {
     let (page, page_size) = paging.checked()?;
-    let owned = |value: Option<&String>| wanted(value).map(str::to_owned);
-    let filters = DatasetFilters {
-        producer: super::producer(query.producer.as_ref())?,
-        access: super::access(query.access.as_ref())?,
-        format: owned(query.format.as_ref()),
-        licence: owned(query.licence.as_ref()),
-        q: owned(query.q.as_ref()),
-        page,
-        page_size,
-    };
+    let filters = filters(&query, page, page_size)?;
     let found = state.store().list_datasets(&filters).await?;
     Ok(json_response(render(&Page {
         data: found.datasets,
@@ -75,4 +66,23 @@ pub async fn list_datasets(
         page_size,
         total: found.total,
     })?))
+}
+
+/// The store's filters for a query and a page; shared by the API and the catalogue's
+/// downloads.
+pub(crate) fn filters(
+    query: &DatasetQuery,
+    page: usize,
+    page_size: usize,
+) -> Result<DatasetFilters, ApiError> {
+    let owned = |value: Option<&String>| wanted(value).map(str::to_owned);
+    Ok(DatasetFilters {
+        producer: super::producer(query.producer.as_ref())?,
+        access: super::access(query.access.as_ref())?,
+        format: owned(query.format.as_ref()),
+        licence: owned(query.licence.as_ref()),
+        q: owned(query.q.as_ref()),
+        page,
+        page_size,
+    })
 }
