@@ -246,6 +246,7 @@ async fn real_sources_imported(db: TestDb) {
     let (status, _) = app.get("/api/v1/data-apis/nope").await;
     assert_eq!(status, 404);
     open_data_formats(&app).await;
+    udata_shape(&app, &udata).await;
     app.stop().await;
 }
 
@@ -259,6 +260,51 @@ async fn download(app: &TestApp, path: &str) -> (String, Vec<u8>) {
         .unwrap()
         .to_owned();
     (kind, response.bytes().await.unwrap().to_vec())
+}
+
+/// The udata v1 read API answers the portal's own fixtures' fields as the portal does.
+async fn udata_shape(app: &TestApp, fixtures: &std::path::Path) {
+    let fixtures: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures).unwrap()).unwrap();
+    for entry in fixtures["datasets"].as_array().unwrap() {
+        let given = &entry["dataset"];
+        let slug = given["slug"].as_str().unwrap();
+        let (status, shown) = app.get(&format!("/api/1/datasets/{slug}/")).await;
+        assert_eq!(status, 200, "{slug}");
+        for field in ["id", "slug", "title"] {
+            assert_eq!(shown[field], given[field], "{slug}: {field}");
+        }
+        assert_eq!(
+            shown["organization"]["name"], entry["organization"]["name"],
+            "{slug}"
+        );
+        let urls = |list: &Value, key: &str| -> Vec<String> {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r[key].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            urls(&shown["resources"], "url"),
+            urls(&entry["resources"], "url")
+        );
+        assert_eq!(
+            urls(&shown["resources"], "id"),
+            urls(&entry["resources"], "id")
+        );
+    }
+    let (status, page) = app.get("/api/1/datasets/?page_size=20&page=2").await;
+    assert_eq!(status, 200);
+    assert_eq!(page["total"], 2862 + 12);
+    assert_eq!(page["data"].as_array().unwrap().len(), 20);
+    assert_eq!(page["next_page"], "/api/1/datasets/?page=3&page_size=20");
+    assert_eq!(
+        page["previous_page"],
+        "/api/1/datasets/?page=1&page_size=20"
+    );
+    let (status, _) = app.get("/api/1/datasets/inconnu/").await;
+    assert_eq!(status, 404);
 }
 
 /// The subjects typed `class` in a graph, and the triples of one subject.

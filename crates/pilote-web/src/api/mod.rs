@@ -125,6 +125,8 @@ use crate::{ApiError, AppState};
         data::producers_list::list_producers,
         data::apis_list::list_apis,
         data::api_show::show_api,
+        data::udata::list,
+        data::udata::show,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -360,6 +362,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/data-apis", get(data::apis_list::list_apis))
         .route("/api/v1/data-apis/{slug}", get(data::api_show::show_api))
+        .route("/api/1/datasets/", get(data::udata::list))
+        .route("/api/1/datasets/{slug}/", get(data::udata::show))
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))
 }

@@ -6,6 +6,7 @@ pub mod apis_list;
 pub mod dataset_show;
 pub mod datasets_list;
 pub mod producers_list;
+pub mod udata;
 
 use pilote_domain::data::AccessType;
 
