@@ -14,6 +14,7 @@ use pilote_domain::data::{AccessType, Dataset, Producer};
 use super::PageError;
 use super::download::Table;
 use crate::api::data::datasets_list::{DatasetQuery, filters};
+use crate::api::data::producers_by_slug;
 use crate::api::extract::Query;
 use crate::{ApiError, AppState};
 
@@ -36,15 +37,7 @@ async fn catalogue(
         .list_datasets(&filters(query, 1, ALL)?)
         .await
         .map_err(ApiError::from)?;
-    let producers = state
-        .store()
-        .data_producers()
-        .await
-        .map_err(ApiError::from)?
-        .into_iter()
-        .map(|p| (p.slug.to_string(), p))
-        .collect();
-    Ok((found.datasets, producers))
+    Ok((found.datasets, producers_by_slug(state).await?))
 }
 
 fn term(vocabulary: &str, name: &str) -> NamedNode {
@@ -185,24 +178,29 @@ fn io_error(error: &std::io::Error) -> PageError {
     ApiError::Internal(error.to_string()).into()
 }
 
-fn base(state: &AppState) -> String {
-    state.config().public_url.trim_end_matches('/').to_owned()
+/// The catalogue's graph for the query, its addresses under the server's public address.
+async fn graph(state: &AppState, query: &DatasetQuery) -> Result<Vec<Triple>, PageError> {
+    let (datasets, producers) = catalogue(state, query).await?;
+    let base = state.config().public_url.trim_end_matches('/').to_owned();
+    Ok(triples(&base, &datasets, &producers))
 }
+
+const PREFIXES: [(&str, &str); 3] = [("dcat", DCAT), ("dct", DCT), ("foaf", FOAF)];
 
 /// `GET /donnees/catalogue.ttl`: the catalogue in DCAT-AP, Turtle.
 pub async fn turtle(
     State(state): State<AppState>,
     Query(query): Query<DatasetQuery>,
 ) -> Result<Response, PageError> {
-    let (datasets, producers) = catalogue(&state, &query).await?;
+    let graph = graph(&state, &query).await?;
     let mut writer = oxttl::TurtleSerializer::new();
-    for (prefix, namespace) in [("dcat", DCAT), ("dct", DCT), ("foaf", FOAF)] {
+    for (prefix, namespace) in PREFIXES {
         writer = writer
             .with_prefix(prefix, namespace)
             .map_err(|e| ApiError::Internal(e.to_string()))?;
     }
     let mut writer = writer.for_writer(Vec::new());
-    for triple in &triples(&base(&state), &datasets, &producers) {
+    for triple in &graph {
         writer.serialize_triple(triple).map_err(|e| io_error(&e))?;
     }
     Ok(rdf_file(
@@ -217,15 +215,15 @@ pub async fn json_ld(
     State(state): State<AppState>,
     Query(query): Query<DatasetQuery>,
 ) -> Result<Response, PageError> {
-    let (datasets, producers) = catalogue(&state, &query).await?;
+    let graph = graph(&state, &query).await?;
     let mut writer = oxjsonld::JsonLdSerializer::new();
-    for (prefix, namespace) in [("dcat", DCAT), ("dct", DCT), ("foaf", FOAF)] {
+    for (prefix, namespace) in PREFIXES {
         writer = writer
             .with_prefix(prefix, namespace)
             .map_err(|e| ApiError::Internal(e.to_string()))?;
     }
     let mut writer = writer.for_writer(Vec::new());
-    for triple in &triples(&base(&state), &datasets, &producers) {
+    for triple in &graph {
         writer
             .serialize_quad(triple.as_ref().in_graph(GraphNameRef::DefaultGraph))
             .map_err(|e| io_error(&e))?;

@@ -27,3 +27,16 @@ fn producer(value: Option<&String>) -> Result<Option<pilote_domain::Slug>, ApiEr
         })
         .transpose()
 }
+
+/// The catalogue's producers by slug, to name each dataset's publisher.
+pub(crate) async fn producers_by_slug(
+    state: &crate::AppState,
+) -> Result<std::collections::HashMap<String, pilote_domain::data::Producer>, ApiError> {
+    Ok(state
+        .store()
+        .data_producers()
+        .await?
+        .into_iter()
+        .map(|p| (p.slug.to_string(), p))
+        .collect())
+}

@@ -170,18 +170,6 @@ fn udata(dataset: Dataset, producer: Option<&Producer>) -> UdataDataset {
     }
 }
 
-async fn producers(
-    state: &AppState,
-) -> Result<std::collections::HashMap<String, Producer>, ApiError> {
-    Ok(state
-        .store()
-        .data_producers()
-        .await?
-        .into_iter()
-        .map(|p| (p.slug.to_string(), p))
-        .collect())
-}
-
 /// The datasets in the national portal's udata v1 shape, with the dataset list's filters.
 #[utoipa::path(
     get,
@@ -203,7 +191,7 @@ pub async fn list(
         .store()
         .list_datasets(&filters(&query, page, page_size)?)
         .await?;
-    let producers = producers(&state).await?;
+    let producers = super::producers_by_slug(&state).await?;
     let link = |number: usize| format!("/api/1/datasets/?page={number}&page_size={page_size}");
     Ok(Json(UdataPage {
         next_page: (page * page_size < found.total).then(|| link(page + 1)),
