@@ -12,6 +12,7 @@ pub mod error;
 pub mod identity;
 pub mod impact;
 pub mod money;
+pub mod notification;
 pub mod portfolio;
 pub mod quality;
 pub mod slug;

@@ -63,7 +63,19 @@ impl Store {
         until: &str,
         limit: i64,
     ) -> Result<Vec<Job>> {
-        dispatch!(self, pool => backend::jobs::claim(pool, worker, now, until, limit).await)
+        dispatch!(self, pool => backend::jobs::claim(pool, worker, now, until, limit, None).await)
+    }
+
+    /// [`Store::claim_jobs`], leaving the jobs of kind `skip` to other workers.
+    pub async fn claim_jobs_except(
+        &self,
+        worker: &str,
+        now: &str,
+        until: &str,
+        limit: i64,
+        skip: &str,
+    ) -> Result<Vec<Job>> {
+        dispatch!(self, pool => backend::jobs::claim(pool, worker, now, until, limit, Some(skip)).await)
     }
 
     /// Ends a job that failed; it is due again at `retry_at`. Returns whether the lease held.

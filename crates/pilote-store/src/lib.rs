@@ -71,6 +71,7 @@ mod delivery;
 mod identity;
 mod impact;
 mod jobs;
+mod notification;
 mod quality;
 mod release;
 mod support;
@@ -82,6 +83,7 @@ pub use data::{
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
 pub use impact::ImpactRecords;
 pub use jobs::{Job, JobLease, QueueDepth};
+pub use notification::{Attempt, OutboxEmail, PendingDelivery};
 
 /// Records to write together, in one transaction; each replaces any record of the same slug.
 #[derive(Debug, Default, Clone)]

@@ -28,6 +28,8 @@ pub(crate) mod identity;
 pub(crate) mod impact;
 #[path = "repo/jobs.rs"]
 pub(crate) mod jobs;
+#[path = "repo/outbox.rs"]
+pub(crate) mod outbox;
 #[path = "repo/portfolio.rs"]
 pub(crate) mod portfolio;
 #[path = "repo/quality.rs"]
@@ -46,7 +48,7 @@ pub(crate) const AUDIT_LOCK: Option<&str> = Some("SELECT pg_advisory_xact_lock(1
 
 /// Leases due jobs: rows another worker is leasing are skipped, not waited for, so any
 /// number of workers share the queue without taking a job twice.
-pub(crate) const CLAIM_JOBS: &str = "UPDATE jobs SET leased_by = $1, leased_until = $2, attempts = attempts + 1 WHERE id IN (SELECT id FROM jobs WHERE run_at <= $3 AND (leased_until IS NULL OR leased_until < $3) ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id, kind, key, attempts, run_at, every_seconds";
+pub(crate) const CLAIM_JOBS: &str = "UPDATE jobs SET leased_by = $1, leased_until = $2, attempts = attempts + 1 WHERE id IN (SELECT id FROM jobs WHERE run_at <= $3 AND kind <> $5 AND (leased_until IS NULL OR leased_until < $3) ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id, kind, key, attempts, run_at, every_seconds";
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 

@@ -79,6 +79,34 @@ impl Probing {
     }
 }
 
+/// Where a worker sends the notifications.
+#[derive(Debug, Args)]
+struct Notifying {
+    /// The mail server the outbox's e-mails go through: `smtp://HOST:PORT` (plain, or
+    /// STARTTLS with `?tls=required`), `smtps://USER:PASSWORD@HOST` (TLS). Without it the
+    /// e-mails wait for a worker that has one.
+    #[arg(long, env = "PILOTE_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The e-mails' sender.
+    #[arg(
+        long,
+        env = "PILOTE_MAIL_FROM",
+        default_value = "Pilote <ne-pas-repondre@pilote.localhost>"
+    )]
+    mail_from: String,
+    /// The site's address, before the links of the e-mails.
+    #[arg(
+        long,
+        env = "PILOTE_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
+    /// Seconds before a failed webhook delivery's first retry; each next one waits twice
+    /// as long.
+    #[arg(long, env = "PILOTE_WEBHOOK_RETRY_SECONDS", default_value_t = 60)]
+    webhook_retry_seconds: u64,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the pages and the API.
@@ -161,8 +189,9 @@ enum Command {
         #[command(flatten)]
         probing: Probing,
     },
-    /// Run background work: probe every product's service on a schedule kept in the job
-    /// table, which any number of workers share.
+    /// Run background work from the job table, which any number of workers share: probe
+    /// every product's service on a schedule, send the outbox's e-mails and the data
+    /// producers' webhooks.
     Worker {
         #[command(flatten)]
         database: Database,
@@ -183,6 +212,8 @@ enum Command {
         /// This worker's name in job leases (default: host and process id).
         #[arg(long, env = "PILOTE_WORKER_NAME")]
         name: Option<String>,
+        #[command(flatten)]
+        notifying: Notifying,
     },
     /// Check or read the audit log.
     Audit {
@@ -425,9 +456,16 @@ impl Cli {
                 poll_seconds,
                 once,
                 name,
+                notifying,
             } => {
                 let prober = probing.prober()?;
-                let options = crate::probes::WorkerOptions {
+                let notifier = crate::notify::Notifier::new(&crate::notify::NotifySettings {
+                    smtp_url: notifying.smtp_url,
+                    mail_from: notifying.mail_from,
+                    public_url: notifying.public_url,
+                    webhook_retry: notifying.webhook_retry_seconds,
+                })?;
+                let options = crate::worker::WorkerOptions {
                     name: name.unwrap_or_else(|| {
                         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into());
                         format!("{host}-{}", std::process::id())
@@ -441,7 +479,7 @@ impl Cli {
                 let store = database.open().await?;
                 tracing::info!(worker = %options.name, "worker started");
                 let tally = tokio::select! {
-                    tally = crate::probes::work(&store, &prober, &options) => tally,
+                    tally = crate::worker::work(&store, &prober, &notifier, &options) => tally,
                     _ = tokio::signal::ctrl_c() => Ok(crate::probes::Tally::default()),
                 };
                 store.close().await;
@@ -450,6 +488,10 @@ impl Cli {
                     println!(
                         "{} vérification(s) enregistrée(s), {} reprise(s) par un autre worker, {} en échec",
                         tally.checked, tally.lost, tally.failed
+                    );
+                    println!(
+                        "{} e-mail(s) envoyé(s), {} webhook(s) livré(s), {} notification(s) en échec",
+                        tally.emails_sent, tally.webhooks_delivered, tally.notifications_failed
                     );
                 }
                 Ok(ExitCode::SUCCESS)

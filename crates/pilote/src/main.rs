@@ -3,7 +3,9 @@
 mod audit;
 mod cli;
 mod demo;
+mod notify;
 mod probes;
+mod worker;
 
 use std::process::ExitCode;
 

@@ -14,23 +14,6 @@ use pilote_store::{Job, Store, timestamp};
 /// The job kind of a product's scheduled probe (its key is the product's slug).
 pub const PROBE_JOB: &str = "probe";
 
-/// How a worker runs.
-#[derive(Debug, Clone)]
-pub struct WorkerOptions {
-    /// This worker's name in leases.
-    pub name: String,
-    /// Time between two probes of one product.
-    pub every: Duration,
-    /// Checks running at once.
-    pub concurrency: usize,
-    /// How long a leased job stays this worker's before another may take it.
-    pub lease: Duration,
-    /// Wait when no job is due.
-    pub poll: Duration,
-    /// Stop once no job is due, rather than wait for the next.
-    pub once: bool,
-}
-
 /// What a run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
@@ -38,10 +21,16 @@ pub struct Tally {
     pub checked: u64,
     /// Of which the service was up.
     pub up: u64,
-    /// Jobs whose lease was lost before their check was stored (another worker had them).
+    /// Jobs whose lease was lost before their result was stored (another worker had them).
     pub lost: u64,
     /// Jobs that failed, to be retried.
     pub failed: u64,
+    /// E-mails a server accepted.
+    pub emails_sent: u64,
+    /// Webhook deliveries a receiver accepted.
+    pub webhooks_delivered: u64,
+    /// E-mails and webhook deliveries that failed, to be retried or given up.
+    pub notifications_failed: u64,
 }
 
 /// The products with a public web address: slug and address.
@@ -115,54 +104,55 @@ async fn run(
 /// How often a worker reloads the products' addresses and puts new ones on the schedule.
 const REFRESH: Duration = Duration::from_secs(60);
 
-/// Keeps every product with an address on the probe schedule, then runs due jobs until
-/// stopped (or, with `once`, until none is due).
-pub async fn work(
-    store: &Store,
-    prober: &Prober,
-    options: &WorkerOptions,
-) -> anyhow::Result<Tally> {
-    let every = i64::try_from(options.every.as_secs())
-        .unwrap_or(i64::MAX)
-        .max(1);
-    let batch = i64::try_from(options.concurrency.max(1) * 2).unwrap_or(64);
-    let mut tally = Tally::default();
-    let mut targets = HashMap::new();
-    let mut refreshed: Option<Instant> = None;
-    loop {
-        if refreshed.is_none_or(|at| at.elapsed() >= REFRESH) {
-            targets = addresses(store).await?;
-            let mut keys: Vec<String> = targets.keys().map(ToString::to_string).collect();
+/// The probe schedule a worker keeps: the products' addresses, reloaded now and then.
+#[derive(Debug, Default)]
+pub struct Schedule {
+    targets: HashMap<Slug, String>,
+    refreshed: Option<Instant>,
+}
+
+impl Schedule {
+    /// Reloads the addresses and puts every product with one on the schedule, when the last
+    /// reload is older than a minute.
+    pub async fn refresh(&mut self, store: &Store, every: i64) -> anyhow::Result<()> {
+        if self.refreshed.is_none_or(|at| at.elapsed() >= REFRESH) {
+            self.targets = addresses(store).await?;
+            let mut keys: Vec<String> = self.targets.keys().map(ToString::to_string).collect();
             keys.sort();
             store
                 .schedule_jobs(PROBE_JOB, &keys, every, &timestamp(Utc::now()))
                 .await?;
-            refreshed = Some(Instant::now());
+            self.refreshed = Some(Instant::now());
         }
-        let now = Utc::now();
-        let lease_end = now + chrono::Duration::from_std(options.lease)?;
-        let jobs = store
-            .claim_jobs(&options.name, &timestamp(now), &timestamp(lease_end), batch)
-            .await?;
+        Ok(())
+    }
+
+    /// Runs leased probe jobs, `concurrency` at a time, and stores their checks in one
+    /// transaction with the end of their jobs.
+    pub async fn run(
+        &mut self,
+        store: &Store,
+        prober: &Prober,
+        jobs: &[Job],
+        concurrency: usize,
+        every: i64,
+        tally: &mut Tally,
+    ) -> anyhow::Result<()> {
         if jobs.is_empty() {
-            if options.once {
-                return Ok(tally);
-            }
-            tokio::time::sleep(options.poll).await;
-            continue;
+            return Ok(());
         }
         if jobs
             .iter()
-            .any(|job| Slug::parse(&job.key).map_or(true, |slug| !targets.contains_key(&slug)))
+            .any(|job| Slug::parse(&job.key).map_or(true, |slug| !self.targets.contains_key(&slug)))
         {
             // A product added or changed since the last reload: read the addresses again.
-            targets = addresses(store).await?;
-            refreshed = Some(Instant::now());
+            self.targets = addresses(store).await?;
+            self.refreshed = Some(Instant::now());
         }
-        let known = &targets;
-        let outcomes = futures_util::stream::iter(&jobs)
+        let known = &self.targets;
+        let outcomes = futures_util::stream::iter(jobs)
             .map(|job| async move { (job, run(store, prober, known, job).await) })
-            .buffer_unordered(options.concurrency.max(1))
+            .buffer_unordered(concurrency.max(1))
             .collect::<Vec<_>>()
             .await;
         let mut checks = Vec::with_capacity(outcomes.len());
@@ -193,5 +183,6 @@ pub async fn work(
                 tally.lost += 1;
             }
         }
+        Ok(())
     }
 }

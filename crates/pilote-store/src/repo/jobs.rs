@@ -52,20 +52,23 @@ pub(crate) async fn enqueue(pool: &Pool, kind: &str, key: &str, run_at: &str) ->
 /// Id, kind, key, attempts, due time and period of a leased job.
 type ClaimedRow = (i64, String, String, i32, String, Option<i64>);
 
-/// Leases up to `limit` jobs due at `now` for `worker` until `until`, oldest first. A job
-/// whose lease expired is due again.
+/// Leases up to `limit` jobs due at `now` for `worker` until `until`, oldest first, leaving
+/// those of kind `skip` alone. A job whose lease expired is due again.
 pub(crate) async fn claim(
     pool: &Pool,
     worker: &str,
     now: &str,
     until: &str,
     limit: i64,
+    skip: Option<&str>,
 ) -> Result<Vec<Job>> {
     let mut rows: Vec<ClaimedRow> = sqlx::query_as(CLAIM_JOBS)
         .bind(worker)
         .bind(until)
         .bind(now)
         .bind(limit)
+        // No job has an empty kind: skipping '' skips nothing.
+        .bind(skip.unwrap_or(""))
         .fetch_all(pool)
         .await?;
     // RETURNING keeps no order: the oldest due first.
@@ -132,6 +135,19 @@ pub(crate) async fn fail(
     error: &str,
     retry_at: &str,
 ) -> Result<bool> {
+    let mut tx = pool.begin().await?;
+    let held = fail_in(&mut tx, lease, error, retry_at).await?;
+    tx.commit().await?;
+    Ok(held)
+}
+
+/// [`fail`] inside the caller's transaction, with the job's result.
+pub(crate) async fn fail_in(
+    tx: &mut Tx<'_>,
+    lease: &JobLease,
+    error: &str,
+    retry_at: &str,
+) -> Result<bool> {
     let updated = sqlx::query(
         "UPDATE jobs SET run_at = $3, leased_by = NULL, leased_until = NULL, last_error = $4 WHERE id = $1 AND leased_by = $2",
     )
@@ -139,7 +155,7 @@ pub(crate) async fn fail(
     .bind(&lease.worker)
     .bind(retry_at)
     .bind(error)
-    .execute(pool)
+    .execute(&mut **tx)
     .await?
     .rows_affected();
     Ok(updated == 1)

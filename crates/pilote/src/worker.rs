@@ -1,0 +1,140 @@
+//! The worker: leases due jobs from the job table, which any number of workers share, and
+//! runs each by its kind: a product's probe, an e-mail of the outbox, a webhook delivery.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::StreamExt;
+use pilote_domain::notification::{EMAIL_JOB, WEBHOOK_JOB};
+use pilote_probe::Prober;
+use pilote_store::{Job, Store, timestamp};
+
+use crate::notify::Notifier;
+use crate::probes::{PROBE_JOB, Schedule, Tally};
+
+/// How a worker runs.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// This worker's name in leases.
+    pub name: String,
+    /// Time between two probes of one product.
+    pub every: Duration,
+    /// Jobs running at once.
+    pub concurrency: usize,
+    /// How long a leased job stays this worker's before another may take it.
+    pub lease: Duration,
+    /// Wait when no job is due.
+    pub poll: Duration,
+    /// Stop once no job is due, rather than wait for the next.
+    pub once: bool,
+}
+
+/// A job of a kind this worker does not know is tried again after this long, in case a
+/// newer worker knows it.
+const UNKNOWN_KIND_RETRY: i64 = 3600;
+
+/// Keeps every product with an address on the probe schedule, then runs due jobs until
+/// stopped (or, with `once`, until none is due). Without a mail server, e-mail jobs are
+/// left to the workers that have one.
+pub async fn work(
+    store: &Store,
+    prober: &Prober,
+    notifier: &Notifier,
+    options: &WorkerOptions,
+) -> anyhow::Result<Tally> {
+    let every = i64::try_from(options.every.as_secs())
+        .unwrap_or(i64::MAX)
+        .max(1);
+    let batch = i64::try_from(options.concurrency.max(1) * 2).unwrap_or(64);
+    let mut tally = Tally::default();
+    let mut schedule = Schedule::default();
+    if !notifier.sends_email() {
+        tracing::warn!(
+            "no SMTP server configured (--smtp-url, PILOTE_SMTP_URL): this worker leaves the outbox's e-mails to others"
+        );
+    }
+    loop {
+        schedule.refresh(store, every).await?;
+        let now = Utc::now();
+        let lease_end = now + chrono::Duration::from_std(options.lease)?;
+        let (now, lease_end) = (timestamp(now), timestamp(lease_end));
+        let jobs = if notifier.sends_email() {
+            store
+                .claim_jobs(&options.name, &now, &lease_end, batch)
+                .await?
+        } else {
+            store
+                .claim_jobs_except(&options.name, &now, &lease_end, batch, EMAIL_JOB)
+                .await?
+        };
+        if jobs.is_empty() {
+            if options.once {
+                return Ok(tally);
+            }
+            tokio::time::sleep(options.poll).await;
+            continue;
+        }
+        let (probe_jobs, others): (Vec<Job>, Vec<Job>) =
+            jobs.into_iter().partition(|job| job.kind == PROBE_JOB);
+        schedule
+            .run(
+                store,
+                prober,
+                &probe_jobs,
+                options.concurrency,
+                every,
+                &mut tally,
+            )
+            .await?;
+        let outcomes = futures_util::stream::iter(&others)
+            .map(|job| async move { (job, run(store, notifier, job).await) })
+            .buffer_unordered(options.concurrency.max(1))
+            .collect::<Vec<_>>()
+            .await;
+        for (job, outcome) in outcomes {
+            match outcome? {
+                Outcome::Sent if job.kind == EMAIL_JOB => tally.emails_sent += 1,
+                Outcome::Sent => tally.webhooks_delivered += 1,
+                Outcome::Failed => tally.notifications_failed += 1,
+                Outcome::Lost => tally.lost += 1,
+                Outcome::Gone => {}
+            }
+        }
+    }
+}
+
+/// How a job other than a probe ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Accepted by the server or receiver.
+    Sent,
+    /// Failed: due again later, or given up.
+    Failed,
+    /// Another worker took the job meanwhile.
+    Lost,
+    /// Nothing to do (its subject is gone or done).
+    Gone,
+}
+
+async fn run(store: &Store, notifier: &Notifier, job: &Job) -> anyhow::Result<Outcome> {
+    match job.kind.as_str() {
+        EMAIL_JOB => notifier.send_email(store, job).await,
+        WEBHOOK_JOB => notifier.deliver_webhook(store, job).await,
+        kind => {
+            tracing::warn!(
+                job = job.lease.id,
+                kind,
+                "job of an unknown kind left for later"
+            );
+            let retry = Utc::now() + chrono::Duration::seconds(UNKNOWN_KIND_RETRY);
+            store
+                .fail_job(
+                    &job.lease,
+                    &format!("unknown job kind {kind}"),
+                    &timestamp(retry),
+                )
+                .await?;
+            Ok(Outcome::Failed)
+        }
+    }
+}
