@@ -11,32 +11,36 @@ use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
 use pilote_domain::notification::{EMAIL_JOB, Email, WEBHOOK_JOB};
 use pilote_store::{Store, timestamp};
+use reqwest::Method;
+use serde_json::{Value, json};
 
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()
 }
 
-/// Adds a data producer as the catalogue's import would.
-async fn add_producer(store: &Store, producer: &str) {
-    let sql = "INSERT INTO data_producers (slug, name, source) VALUES ($1, $2, 'test')";
+/// Runs one statement of the tests' own making (a producer as the catalogue's import
+/// adds it, a role the other contexts grant).
+async fn execute(store: &Store, sql: &str) {
     match store {
         Store::Sqlite(pool) => {
-            sqlx::query(sql)
-                .bind(producer)
-                .bind(producer.to_uppercase())
-                .execute(pool)
-                .await
-                .unwrap();
+            sqlx::query(sql).execute(pool).await.unwrap();
         }
         Store::Postgres(pool) => {
-            sqlx::query(sql)
-                .bind(producer)
-                .bind(producer.to_uppercase())
-                .execute(pool)
-                .await
-                .unwrap();
+            sqlx::query(sql).execute(pool).await.unwrap();
         }
     }
+}
+
+/// Adds a data producer as the catalogue's import would.
+async fn add_producer(store: &Store, producer: &str) {
+    execute(
+        store,
+        &format!(
+            "INSERT INTO data_producers (slug, name, source) VALUES ('{producer}', '{}', 'test')",
+            producer.to_uppercase()
+        ),
+    )
+    .await;
 }
 
 async fn outbox_rows_come_with_their_jobs(db: TestDb) {
@@ -157,3 +161,472 @@ async fn outbox_rows_come_with_their_jobs(db: TestDb) {
 }
 
 on_both_backends!(outbox_store, outbox_rows_come_with_their_jobs);
+
+/// The `pilote` binary with `args`, waited for; its standard output and error.
+fn pilote(args: &[&str]) -> (String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pilote"))
+        .args(args)
+        .output()
+        .unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    );
+    assert!(output.status.success(), "{args:?}: {out}\n{err}");
+    (out, err)
+}
+
+/// A port nobody listens on (bound, then let go).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The tests' mail server (`smtp_sink.py`, Python's aiosmtpd), killed when dropped.
+struct SmtpSink {
+    child: std::process::Child,
+    port: u16,
+    file: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    /// Starts the server and waits for its port; `None`, with the reason, when Python or
+    /// aiosmtpd is missing (`.ci/run` installs them).
+    async fn start() -> Option<Self> {
+        let available = std::process::Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .is_ok_and(|out| out.status.success());
+        if !available {
+            eprintln!(
+                "SKIPPED: python3 with aiosmtpd is missing (pip install aiosmtpd): no real SMTP server for this test"
+            );
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("mails.jsonl");
+        let port = free_port();
+        let child = std::process::Command::new("python3")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py"))
+            .arg(port.to_string())
+            .arg(&file)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let sink = Self {
+            child,
+            port,
+            file,
+            _dir: dir,
+        };
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Some(sink);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the SMTP server did not listen on port {port}");
+    }
+
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The messages received so far.
+    fn received(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.file)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn support_notices_reach_a_real_mail_server(db: TestDb) {
+    let Some(sink) = SmtpSink::start().await else {
+        return;
+    };
+    db.fill_demo().await;
+    // No product address: the worker has nothing to probe outside this machine.
+    execute(&db.store, "UPDATE products SET link = NULL").await;
+    let url = db.url.clone();
+    let app = common::TestApp::spawn_writable(db).await;
+    let editor = app
+        .token_for(
+            "editrice-organisation",
+            &pilote_domain::identity::Scope::ALL,
+        )
+        .await;
+    let admin = app
+        .token_for("administratrice", &pilote_domain::identity::Scope::ALL)
+        .await;
+    let expert = app
+        .db
+        .store
+        .demo_account("expert-accompagnement")
+        .await
+        .unwrap();
+    let (status, created) = app
+        .call(
+            Method::POST,
+            "/api/v1/support-requests",
+            Some(&editor),
+            Some(&json!({
+                "kind": "accessibility_audit", "urgency": "high", "title": "Audit RGAA",
+                "description": "Audit complet avant l'ouverture.", "product": "droits-simples"
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    for step in [
+        json!({"step": "accept"}),
+        json!({"step": "assign", "expert": expert.id}),
+    ] {
+        let (status, body) = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/support-requests/{id}/steps"),
+                Some(&admin),
+                Some(&step),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // What each account was told, by address.
+    let mut expected = Vec::new();
+    for account in app.db.store.accounts().await.unwrap() {
+        for notice in app.db.store.notifications(account.id, 50).await.unwrap() {
+            expected.push((account.email.clone(), notice.subject));
+        }
+    }
+    expected.sort();
+    assert!(expected.len() >= 4, "{expected:?}");
+
+    // A worker without a mail server leaves the e-mails be, and says so.
+    let (out, err) = pilote(&[
+        "worker",
+        "--database",
+        &url,
+        "--once",
+        "--name",
+        "sans-smtp",
+    ]);
+    assert!(out.contains("0 e-mail(s) envoyé(s)"), "{out}");
+    assert_eq!(err.matches("no SMTP server configured").count(), 1, "{err}");
+    let outbox = app.db.store.outbox(50).await.unwrap();
+    assert_eq!(outbox.len(), expected.len());
+    assert!(
+        outbox
+            .iter()
+            .all(|e| e.sent_at.is_none() && e.attempts == 0)
+    );
+    assert!(sink.received().is_empty());
+
+    let (out, _) = pilote(&[
+        "worker",
+        "--database",
+        &url,
+        "--once",
+        "--name",
+        "avec-smtp",
+        "--smtp-url",
+        &sink.url(),
+        "--mail-from",
+        "Pilote <pilote@example.org>",
+        "--public-url",
+        "https://pilote.example.org/",
+    ]);
+    assert!(
+        out.contains(&format!("{} e-mail(s) envoyé(s)", expected.len())),
+        "{out}"
+    );
+    let received = sink.received();
+    let mut got: Vec<(String, String)> = received
+        .iter()
+        .map(|mail| {
+            let to: Vec<&str> = mail["to"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap())
+                .collect();
+            assert_eq!(to.len(), 1, "one recipient per e-mail: {mail}");
+            assert_eq!(mail["from"], "pilote@example.org");
+            let body = mail["body"].as_str().unwrap();
+            assert!(
+                body.contains(&format!("https://pilote.example.org/accompagnement/{id}")),
+                "{body}"
+            );
+            assert!(body.contains(mail["subject"].as_str().unwrap()), "{mail}");
+            (
+                to[0].to_owned(),
+                mail["subject"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, expected);
+    let outbox = app.db.store.outbox(50).await.unwrap();
+    assert!(
+        outbox
+            .iter()
+            .all(|e| e.sent_at.is_some() && e.attempts == 1)
+    );
+    // Sent once: a second round sends nothing more.
+    pilote(&[
+        "worker",
+        "--database",
+        &url,
+        "--once",
+        "--smtp-url",
+        &sink.url(),
+    ]);
+    assert_eq!(sink.received().len(), expected.len());
+    app.stop().await;
+}
+
+on_both_backends!(support_mails, support_notices_reach_a_real_mail_server);
+
+/// What the tests' webhook receiver saw of one request.
+#[derive(Debug, Clone)]
+struct Received {
+    at: std::time::Instant,
+    signature_valid: bool,
+    event: String,
+    delivery: String,
+    content_type: String,
+    body: Value,
+}
+
+/// A webhook receiver on 127.0.0.1:0 that checks each signature itself and answers the
+/// statuses of `answers` in turn (200 once they run out).
+async fn receiver(
+    secret: &'static str,
+    answers: Vec<u16>,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
+    use axum::http::{HeaderMap, StatusCode};
+    use hmac::{Hmac, Mac};
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Received>::new()));
+    let log = seen.clone();
+    let handler = move |headers: HeaderMap, body: axum::body::Bytes| {
+        let log = log.clone();
+        let answers = answers.clone();
+        async move {
+            let at = std::time::Instant::now();
+            let header = |name: &str| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(&body);
+            let expected = mac
+                .finalize()
+                .into_bytes()
+                .iter()
+                .fold(String::new(), |mut hex, b| {
+                    use std::fmt::Write as _;
+                    let _ = write!(hex, "{b:02x}");
+                    hex
+                });
+            let mut log = log.lock().unwrap();
+            log.push(Received {
+                at,
+                signature_valid: header("x-hub-signature-256") == format!("sha256={expected}"),
+                event: header("x-pilote-event"),
+                delivery: header("x-pilote-delivery"),
+                content_type: header("content-type"),
+                body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+            });
+            let status = answers.get(log.len() - 1).copied().unwrap_or(200);
+            StatusCode::from_u16(status).unwrap()
+        }
+    };
+    let app = axum::Router::new().route("/hook", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (url, seen)
+}
+
+async fn webhooks_are_signed_and_retried_with_back_off(db: TestDb) {
+    const SECRET: &str = "It's a Secret to Everybody";
+    let store = &db.store;
+    let insee = slug("insee");
+    add_producer(store, "insee").await;
+    let (url, seen) = receiver(SECRET, vec![500, 500, 200]).await;
+    let subscription = store
+        .subscribe_webhook(&insee, &url, SECRET, &Actor::system("test"))
+        .await
+        .unwrap();
+    let payload = json!({"request": 12, "status": "accepted", "dataset": "sirene"});
+    store
+        .queue_webhooks(
+            &insee,
+            "access_request.accepted",
+            &payload,
+            &timestamp(Utc::now()),
+        )
+        .await
+        .unwrap();
+    let mut worker = std::process::Command::new(env!("CARGO_BIN_EXE_pilote"))
+        .args([
+            "worker",
+            "--database",
+            &db.url,
+            "--poll-seconds",
+            "1",
+            "--webhook-retry-seconds",
+            "1",
+            "--name",
+            "essai",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let delivered = loop {
+        let deliveries = store
+            .webhook_deliveries(&insee, subscription.id, 10)
+            .await
+            .unwrap();
+        if deliveries[0].delivered_at.is_some()
+            || started.elapsed() > std::time::Duration::from_secs(30)
+        {
+            break deliveries[0].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let _ = worker.kill();
+    let _ = worker.wait();
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    for request in &seen {
+        assert!(request.signature_valid, "{request:?}");
+        assert_eq!(request.event, "access_request.accepted");
+        assert_eq!(request.delivery, delivered.id.to_string());
+        assert_eq!(request.content_type, "application/json");
+        assert_eq!(request.body, payload);
+    }
+    // Back-off: base × 2^(attempt − 1) with a one-second base.
+    let first_wait = seen[1].at - seen[0].at;
+    let second_wait = seen[2].at - seen[1].at;
+    assert!(
+        first_wait >= std::time::Duration::from_secs(1),
+        "{first_wait:?}"
+    );
+    assert!(
+        second_wait >= std::time::Duration::from_secs(2),
+        "{second_wait:?}"
+    );
+    assert!(delivered.delivered_at.is_some(), "{delivered:?}");
+    assert_eq!(delivered.attempts, 3);
+    assert_eq!(delivered.last_status, Some(200));
+    assert_eq!(delivered.last_error, None);
+    let subscription = &store.webhook_subscriptions(&insee).await.unwrap()[0];
+    assert_eq!(subscription.consecutive_failures, 0);
+    assert_eq!(
+        store.job_queue(&timestamp(Utc::now())).await.unwrap().jobs,
+        0
+    );
+}
+
+on_both_backends!(
+    webhook_retries,
+    webhooks_are_signed_and_retried_with_back_off
+);
+
+async fn repeated_failures_warn_the_producer_once(db: TestDb) {
+    let store = &db.store;
+    pilote_web::ensure_demo_accounts(store).await.unwrap();
+    add_producer(store, "insee").await;
+    add_producer(store, "dgfip").await;
+    // INSEE has a data manager; DGFiP has none, so its warning goes to the administrators.
+    let manager = store.demo_account("membre-produit").await.unwrap();
+    execute(
+        store,
+        &format!(
+            "INSERT INTO role_grants (account_id, role, scope, granted_at) VALUES ({}, 'data_manager', 'insee', '2026-01-01T00:00:00.000000Z')",
+            manager.id
+        ),
+    )
+    .await;
+    let refused = format!("http://127.0.0.1:{}/hook", free_port());
+    let admin = Actor::system("test");
+    let insee_hook = store
+        .subscribe_webhook(&slug("insee"), &refused, "s1", &admin)
+        .await
+        .unwrap();
+    store
+        .subscribe_webhook(&slug("dgfip"), &refused, "s2", &admin)
+        .await
+        .unwrap();
+    let now = timestamp(Utc::now());
+    for n in 0..6 {
+        store
+            .queue_webhooks(&slug("insee"), "dataset.updated", &json!({"n": n}), &now)
+            .await
+            .unwrap();
+    }
+    for n in 0..4 {
+        store
+            .queue_webhooks(&slug("dgfip"), "dataset.updated", &json!({"n": n}), &now)
+            .await
+            .unwrap();
+    }
+    let (out, _) = pilote(&["worker", "--database", &db.url, "--once"]);
+    assert!(out.contains("10 notification(s) en échec"), "{out}");
+    // Six failures in a row: one warning, to the manager alone.
+    let outbox = store.outbox(50).await.unwrap();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    assert_eq!(outbox[0].email.to, std::slice::from_ref(&manager.email));
+    assert!(outbox[0].email.subject.contains(&refused), "{outbox:?}");
+    let hooks = store.webhook_subscriptions(&slug("insee")).await.unwrap();
+    assert_eq!(hooks[0].consecutive_failures, 6);
+    assert!(hooks[0].warned_at.is_some());
+    let deliveries = store
+        .webhook_deliveries(&slug("insee"), insee_hook.id, 10)
+        .await
+        .unwrap();
+    assert!(deliveries.iter().all(|d| d.attempts == 1
+        && d.last_status.is_none()
+        && d.last_error.is_some()
+        && d.abandoned_at.is_none()));
+
+    // DGFiP's fifth failure warns its administrators, once.
+    store
+        .queue_webhooks(&slug("dgfip"), "dataset.updated", &json!({"n": 4}), &now)
+        .await
+        .unwrap();
+    pilote(&["worker", "--database", &db.url, "--once"]);
+    let outbox = store.outbox(50).await.unwrap();
+    assert_eq!(outbox.len(), 2, "{outbox:?}");
+    let administrator = store.demo_account("administratrice").await.unwrap();
+    assert!(
+        outbox[0].email.to.contains(&administrator.email),
+        "{outbox:?}"
+    );
+    assert!(!outbox[0].email.to.contains(&manager.email), "{outbox:?}");
+}
+
+on_both_backends!(webhook_warning, repeated_failures_warn_the_producer_once);

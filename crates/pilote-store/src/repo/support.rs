@@ -12,11 +12,13 @@ use pilote_domain::delivery::{
     SupportStatus, SupportStep, Urgency,
 };
 use pilote_domain::identity::Role;
+use pilote_domain::notification::Email;
 use sqlx::{FromRow, Transaction};
 
 use super::Db;
 use super::audit;
 use super::impact::change;
+use super::outbox;
 use crate::{Result, StoreError};
 
 type Pool = sqlx::Pool<Db>;
@@ -258,6 +260,7 @@ async fn notify(tx: &mut Tx<'_>, request: &SupportRequest, event: &SupportEvent)
         .collect();
     let subject = request.subject(event);
     let link = format!("/accompagnement/{}", request.id);
+    let body = format!("Bonjour,\n\n{subject}.\n\nLa demande sur Pilote :");
     for account in request.recipients(event, &team) {
         sqlx::query(
             "INSERT INTO notifications (account_id, subject, link, created_at) SELECT id, $2, $3, $4 FROM accounts WHERE id = $1",
@@ -268,6 +271,19 @@ async fn notify(tx: &mut Tx<'_>, request: &SupportRequest, event: &SupportEvent)
         .bind(&event.at)
         .execute(&mut **tx)
         .await?;
+        // The same notice by e-mail, one per recipient so that none sees the others.
+        let address: Option<String> =
+            sqlx::query_scalar("SELECT email FROM accounts WHERE id = $1")
+                .bind(account)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let email = Email {
+            to: address.into_iter().collect(),
+            subject: subject.clone(),
+            body: body.clone(),
+            link: Some(link.clone()),
+        };
+        outbox::enqueue_email(tx, &email, &event.at).await?;
     }
     Ok(())
 }
