@@ -191,6 +191,21 @@ pub enum DomainError {
     /// A support request naming neither an organisation nor a product.
     #[error("indiquez l'organisation qui demande ou le produit concerné")]
     SupportWithoutRequester,
+    /// An access request naming neither a dataset nor an API.
+    #[error("indiquez le jeu de données ou l'API demandés")]
+    AccessWithoutTarget,
+    /// An access request naming both a dataset and an API.
+    #[error("une demande porte sur un jeu de données ou sur une API, pas les deux")]
+    AccessTwoTargets,
+    /// A retention period outside one month to ten years.
+    #[error("durée de conservation invalide ({0} mois) : entre 1 et 120 mois")]
+    RetentionOutOfRange(i64),
+    /// Text that is not an e-mail address.
+    #[error("adresse électronique invalide « {0} »")]
+    NotAnEmail(String),
+    /// An access request whose content is no longer the applicant's to change.
+    #[error("une demande « {0} » ne se modifie plus")]
+    AccessNotEditable(&'static str),
 }
 
 /// The field and message of a deserialisation error at `path`.

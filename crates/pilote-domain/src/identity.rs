@@ -27,16 +27,25 @@ pub enum Role {
     OrganisationEditor,
     /// An expert of the steering team: handles support requests.
     SupportExpert,
+    /// Reads the access requests to one data producer's restricted data.
+    DataReporter,
+    /// Decides the access requests to one data producer's restricted data.
+    DataInstructor,
+    /// Runs one data producer's access: decides requests and keeps its webhooks.
+    DataManager,
 }
 
 impl Role {
     /// Every role, in the documentation's order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 8] = [
         Self::Administrator,
         Self::IncubatorManager,
         Self::ProductMember,
         Self::OrganisationEditor,
         Self::SupportExpert,
+        Self::DataReporter,
+        Self::DataInstructor,
+        Self::DataManager,
     ];
 
     /// The stored name.
@@ -47,6 +56,9 @@ impl Role {
             Self::ProductMember => "product_member",
             Self::OrganisationEditor => "organisation_editor",
             Self::SupportExpert => "support_expert",
+            Self::DataReporter => "data_reporter",
+            Self::DataInstructor => "data_instructor",
+            Self::DataManager => "data_manager",
         }
     }
 
@@ -58,6 +70,9 @@ impl Role {
             Self::ProductMember => "Membre d'un produit",
             Self::OrganisationEditor => "Éditeur d'organisation",
             Self::SupportExpert => "Expert de l'équipe de pilotage (accompagnement)",
+            Self::DataReporter => "Rapporteur d'un producteur de données",
+            Self::DataInstructor => "Instructeur d'un producteur de données",
+            Self::DataManager => "Responsable d'un producteur de données",
         }
     }
 
@@ -75,7 +90,7 @@ impl Role {
 pub struct RoleGrant {
     /// The role.
     pub role: Role,
-    /// The incubator or organisation, for scoped roles.
+    /// The incubator, organisation or data producer, for scoped roles.
     #[serde(default)]
     pub scope: Option<Slug>,
 }
@@ -83,7 +98,14 @@ pub struct RoleGrant {
 impl RoleGrant {
     /// Checks that the role is one that is granted, with a scope exactly when it needs one.
     pub fn new(role: Role, scope: Option<Slug>) -> Result<Self, DomainError> {
-        let needs_scope = matches!(role, Role::IncubatorManager | Role::OrganisationEditor);
+        let needs_scope = matches!(
+            role,
+            Role::IncubatorManager
+                | Role::OrganisationEditor
+                | Role::DataReporter
+                | Role::DataInstructor
+                | Role::DataManager
+        );
         match (role, &scope) {
             (Role::ProductMember, _) => Err(DomainError::DerivedRole),
             (_, None) if needs_scope => Err(DomainError::RoleNeedsScope(role.as_str())),
@@ -200,6 +222,18 @@ pub enum Action {
     DeclareSoftware,
     /// Withdraw a declaration about a software.
     WithdrawSoftwareDeclaration,
+    /// Start a request for access to restricted data, for one's organisation.
+    RequestDataAccess,
+    /// Read an access request and its trail.
+    ReadAccessRequest,
+    /// Write, submit, reopen or archive one's organisation's access request.
+    EditAccessRequest,
+    /// Decide an access request: ask for changes, approve, refuse, revoke, archive.
+    InstructAccessRequest,
+    /// Write a message on an access request.
+    WriteAccessMessage,
+    /// See who is authorised to use a producer's restricted data.
+    ReadAuthorisations,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -223,6 +257,14 @@ pub enum Rule {
     Declarant,
     /// Anyone signed in.
     SignedIn,
+    /// An agent of the organisation the target was filed for (same SIRET).
+    ApplicantOrganisation,
+    /// A reporter of the target's data producer.
+    DataReporter,
+    /// An instructor of the target's data producer.
+    DataInstructor,
+    /// A manager of the target's data producer.
+    DataManager,
 }
 
 impl Rule {
@@ -238,6 +280,10 @@ impl Rule {
             Self::Requester => "l'auteur de la demande",
             Self::Declarant => "l'auteur de la déclaration",
             Self::SignedIn => "toute personne connectée",
+            Self::ApplicantOrganisation => "un agent de l'organisation demandeuse (même SIRET)",
+            Self::DataReporter => "rapporteur du producteur",
+            Self::DataInstructor => "instructeur du producteur",
+            Self::DataManager => "responsable du producteur",
         }
     }
 }
@@ -264,6 +310,12 @@ const SUPPORT_PARTIES: &[Rule] = &[
     Rule::ProductMember,
     Rule::Requester,
 ];
+
+/// The applicant's side of an access request: who filed it and their organisation.
+const APPLICANT: &[Rule] = &[Rule::Requester, Rule::ApplicantOrganisation];
+
+/// Who decides a producer's access requests.
+const INSTRUCTORS: &[Rule] = &[Rule::DataInstructor, Rule::DataManager];
 
 /// Who may do what: the one table every check reads, and the documentation shows.
 pub const PERMISSIONS: &[Permission] = &[
@@ -410,6 +462,53 @@ pub const PERMISSIONS: &[Permission] = &[
         rules: &[Rule::Declarant],
     },
     Permission {
+        action: Action::RequestDataAccess,
+        label: "demander l'accès à des données restreintes pour son organisation (SIRET)",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::SignedIn],
+    },
+    Permission {
+        action: Action::ReadAccessRequest,
+        label: "lire une demande d'accès et son historique (un brouillon jamais soumis reste au demandeur)",
+        scope: Scope::Read,
+        rules: &[
+            Rule::Requester,
+            Rule::ApplicantOrganisation,
+            Rule::DataReporter,
+            Rule::DataInstructor,
+            Rule::DataManager,
+        ],
+    },
+    Permission {
+        action: Action::EditAccessRequest,
+        label: "rédiger, soumettre, rouvrir ou archiver une demande d'accès de son organisation",
+        scope: Scope::WritePortfolio,
+        rules: APPLICANT,
+    },
+    Permission {
+        action: Action::InstructAccessRequest,
+        label: "instruire une demande d'accès (modifications, validation, refus, révocation, archivage)",
+        scope: Scope::WritePortfolio,
+        rules: INSTRUCTORS,
+    },
+    Permission {
+        action: Action::WriteAccessMessage,
+        label: "écrire un message sur une demande d'accès",
+        scope: Scope::WritePortfolio,
+        rules: &[
+            Rule::Requester,
+            Rule::ApplicantOrganisation,
+            Rule::DataInstructor,
+            Rule::DataManager,
+        ],
+    },
+    Permission {
+        action: Action::ReadAuthorisations,
+        label: "voir les organisations habilitées aux données restreintes d'un producteur",
+        scope: Scope::Read,
+        rules: &[Rule::DataReporter, Rule::DataInstructor, Rule::DataManager],
+    },
+    Permission {
         action: Action::ManageOwnTokens,
         label: "créer et révoquer ses jetons d'API",
         scope: Scope::Admin,
@@ -437,8 +536,12 @@ pub struct Target {
     pub organisation: Option<Slug>,
     /// The member, for member actions.
     pub member: Option<Slug>,
-    /// The account that filed the record, for support requests.
+    /// The account that filed the record, for support and access requests.
     pub account: Option<i64>,
+    /// The organisation an access request was filed for (SIRET).
+    pub siret: Option<String>,
+    /// The data producer, for access requests and authorisations.
+    pub provider: Option<Slug>,
 }
 
 /// Someone acting: a signed-in person, or a machine holding one of their tokens.
@@ -458,6 +561,8 @@ pub struct Principal {
     pub scopes: Option<Vec<Scope>>,
     /// The token's number, when acting through one.
     pub token: Option<i64>,
+    /// The employing organisation's SIRET, from the identity provider.
+    pub siret: Option<String>,
 }
 
 impl Principal {
@@ -491,6 +596,10 @@ impl Principal {
                 Rule::OrganisationEditor => self.holds_any(Role::OrganisationEditor),
                 Rule::Themselves => self.member.is_some(),
                 Rule::SupportExpert => self.holds_any(Role::SupportExpert),
+                Rule::ApplicantOrganisation => self.siret.is_some(),
+                Rule::DataReporter => self.holds_any(Role::DataReporter),
+                Rule::DataInstructor => self.holds_any(Role::DataInstructor),
+                Rule::DataManager => self.holds_any(Role::DataManager),
                 // Anyone may have filed something.
                 Rule::Requester | Rule::Declarant | Rule::SignedIn => true,
             })
@@ -540,7 +649,20 @@ impl Principal {
             Rule::SupportExpert => self.holds_any(Role::SupportExpert),
             Rule::Requester | Rule::Declarant => target.account == Some(self.account),
             Rule::SignedIn => true,
+            Rule::ApplicantOrganisation => {
+                self.siret.is_some() && target.siret.is_some() && self.siret == target.siret
+            }
+            Rule::DataReporter => self.holds_provider(Role::DataReporter, target),
+            Rule::DataInstructor => self.holds_provider(Role::DataInstructor, target),
+            Rule::DataManager => self.holds_provider(Role::DataManager, target),
         }
+    }
+
+    fn holds_provider(&self, role: Role, target: &Target) -> bool {
+        target
+            .provider
+            .as_ref()
+            .is_some_and(|provider| self.holds(role, Some(provider)))
     }
 }
 
@@ -651,6 +773,7 @@ mod tests {
             products: products.iter().map(|p| slug(p)).collect(),
             scopes: None,
             token: None,
+            siret: None,
         }
     }
 
@@ -687,11 +810,61 @@ mod tests {
             Action::PublishObservatory,
             Action::DeclareSoftware,
             Action::WithdrawSoftwareDeclaration,
+            Action::RequestDataAccess,
+            Action::ReadAccessRequest,
+            Action::EditAccessRequest,
+            Action::InstructAccessRequest,
+            Action::WriteAccessMessage,
+            Action::ReadAuthorisations,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);
         }
         assert_eq!(PERMISSIONS.len(), actions.len());
+    }
+
+    #[test]
+    fn access_requests_belong_to_an_organisation_and_a_producer() {
+        let grant = |role, scope: &str| RoleGrant::new(role, Some(slug(scope))).unwrap();
+        let request = Target {
+            // Filed by someone else than the principals below.
+            account: Some(99),
+            siret: Some("13002526500013".into()),
+            provider: Some(slug("insee")),
+            ..Target::default()
+        };
+        let mut colleague = principal(vec![], None, &[]);
+        colleague.siret = Some("13002526500013".into());
+        assert!(colleague.may(Action::EditAccessRequest, &request));
+        assert!(!colleague.may(Action::InstructAccessRequest, &request));
+        let mut stranger = colleague.clone();
+        stranger.siret = Some("12002701600563".into());
+        assert!(!stranger.may(Action::ReadAccessRequest, &request));
+        // No SIRET on either side is no match.
+        let mut unknown = colleague.clone();
+        unknown.siret = None;
+        let anonymous_request = Target {
+            siret: None,
+            ..request.clone()
+        };
+        assert!(!unknown.may(Action::ReadAccessRequest, &anonymous_request));
+        let instructor = principal(vec![grant(Role::DataInstructor, "insee")], None, &[]);
+        assert!(instructor.may(Action::InstructAccessRequest, &request));
+        assert!(instructor.may(Action::ReadAuthorisations, &request));
+        assert!(!instructor.may(Action::EditAccessRequest, &request));
+        let elsewhere = principal(vec![grant(Role::DataInstructor, "dgfip")], None, &[]);
+        assert!(!elsewhere.may(Action::ReadAccessRequest, &request));
+        let reporter = principal(vec![grant(Role::DataReporter, "insee")], None, &[]);
+        assert!(reporter.may(Action::ReadAccessRequest, &request));
+        assert!(!reporter.may(Action::WriteAccessMessage, &request));
+        assert!(!reporter.may(Action::InstructAccessRequest, &request));
+        // A draft never submitted names no producer: its instructors do not see it.
+        let draft = Target {
+            provider: None,
+            ..request
+        };
+        assert!(!instructor.may(Action::ReadAccessRequest, &draft));
+        assert!(RoleGrant::new(Role::DataManager, None).is_err());
     }
 
     #[test]

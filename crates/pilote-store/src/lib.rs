@@ -61,6 +61,8 @@ macro_rules! dispatch {
     };
 }
 
+mod access;
+pub use access::{AuthorisationsOf, Swept};
 mod audit;
 pub use audit::{AuditPage, AuditVerification, Erasure};
 

@@ -10,6 +10,8 @@ use crate::Result;
 /// This backend's database type, for the shared repository code.
 pub(crate) type Db = sqlx::Postgres;
 
+#[path = "repo/access.rs"]
+pub(crate) mod access;
 #[path = "repo/audit.rs"]
 pub(crate) mod audit;
 #[path = "repo/batch.rs"]

@@ -29,7 +29,13 @@ struct Role_ {
     grants: Vec<RoleGrant>,
     member: Option<&'static str>,
     scopes: Vec<Scope>,
+    /// The employing organisation's SIRET: the applicant's, or another one.
+    siret: &'static str,
 }
+
+/// The organisation of the access request of `fresh`, and everybody else's.
+const APPLICANT_SIRET: &str = "13002526500013";
+const OTHER_SIRET: &str = "12002701600563";
 
 fn roles() -> Vec<Role_> {
     let grant = |role, scope: Option<&str>| RoleGrant::new(role, scope.map(slug)).unwrap();
@@ -40,24 +46,28 @@ fn roles() -> Vec<Role_> {
             grants: vec![grant(Role::Administrator, None)],
             member: None,
             scopes: all.clone(),
+            siret: OTHER_SIRET,
         },
         Role_ {
             key: "admin-read-only",
             grants: vec![grant(Role::Administrator, None)],
             member: None,
             scopes: vec![Scope::Read],
+            siret: OTHER_SIRET,
         },
         Role_ {
             key: "manager",
             grants: vec![grant(Role::IncubatorManager, Some("fabrique-demo"))],
             member: None,
             scopes: all.clone(),
+            siret: OTHER_SIRET,
         },
         Role_ {
             key: "other-manager",
             grants: vec![grant(Role::IncubatorManager, Some("lab-emploi"))],
             member: None,
             scopes: all.clone(),
+            siret: OTHER_SIRET,
         },
         // Camille's current mission is on eau-claire (fabrique-demo): a product member, and herself.
         Role_ {
@@ -65,6 +75,7 @@ fn roles() -> Vec<Role_> {
             grants: vec![],
             member: Some("camille.martin"),
             scopes: all.clone(),
+            siret: OTHER_SIRET,
         },
         // Sarah works on droits-simples (atelier-social).
         Role_ {
@@ -72,24 +83,43 @@ fn roles() -> Vec<Role_> {
             grants: vec![],
             member: Some("sarah.durand"),
             scopes: all.clone(),
+            siret: OTHER_SIRET,
         },
         Role_ {
             key: "editor",
             grants: vec![grant(Role::OrganisationEditor, Some("dir-solidarites"))],
             member: None,
             scopes: all.clone(),
+            siret: OTHER_SIRET,
         },
         Role_ {
             key: "expert",
             grants: vec![grant(Role::SupportExpert, None)],
             member: None,
             scopes: all.clone(),
+            siret: OTHER_SIRET,
+        },
+        // Files the access request of `fresh`, for the organisation of its SIRET.
+        Role_ {
+            key: "applicant",
+            grants: vec![],
+            member: None,
+            scopes: all.clone(),
+            siret: APPLICANT_SIRET,
+        },
+        Role_ {
+            key: "data-instructor",
+            grants: vec![grant(Role::DataInstructor, Some("insee"))],
+            member: None,
+            scopes: all.clone(),
+            siret: OTHER_SIRET,
         },
         Role_ {
             key: "agent",
             grants: vec![],
             member: None,
             scopes: all,
+            siret: OTHER_SIRET,
         },
     ]
 }
@@ -111,7 +141,7 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
                         email: format!("{}@exemple.gouv.fr", role.key),
                         given_name: role.key.to_owned(),
                         usual_name: "Essai".into(),
-                        siret: None,
+                        siret: Some(role.siret.to_owned()),
                         uid: None,
                     },
                     member: role.member.map(slug),
@@ -282,7 +312,89 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
         )
         .await
         .unwrap();
+    // A restricted dataset of insee, and the applicant's request for it, sent back for
+    // changes: the applicant may rewrite it, the instructor may decide it.
+    db.store
+        .apply_data_import(
+            &pilote_store::DataImport {
+                source: pilote_domain::data::DataSource::Manual,
+                producers: vec![
+                    serde_json::from_value(json!({"slug": "insee", "name": "INSEE"})).unwrap(),
+                ],
+                datasets: vec![
+                    serde_json::from_value(json!({
+                        "slug": "sirene-restreint", "title": "Sirene restreint",
+                        "producer": "insee", "access": "restricted"
+                    }))
+                    .unwrap(),
+                ],
+                apis: vec![],
+            },
+            false,
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    let applicant = pilote_domain::delivery::Party {
+        account: account_of("applicant"),
+        name: "applicant Essai".into(),
+    };
+    let draft = pilote_domain::data::AccessRequest::draft(
+        serde_json::from_value(access_form()).unwrap(),
+        slug("insee"),
+        APPLICANT_SIRET.into(),
+        applicant.clone(),
+        "2025-03-01T00:00:00Z",
+    );
+    let access = db
+        .store
+        .create_access_request(&draft, &Actor::system("test"))
+        .await
+        .unwrap();
+    for (event, side) in [
+        (
+            pilote_domain::data::AccessEvent::Submit,
+            pilote_domain::data::Side::Applicant,
+        ),
+        (
+            pilote_domain::data::AccessEvent::RequestChanges,
+            pilote_domain::data::Side::Instructor,
+        ),
+    ] {
+        db.store
+            .take_access_event(
+                access.id,
+                event,
+                side,
+                "Motif",
+                applicant.clone(),
+                &Actor::system("test"),
+                "2025-03-02T00:00:00Z",
+            )
+            .await
+            .unwrap();
+    }
+    ids.push(("access", access.id));
     (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
+}
+
+/// A complete access request's content.
+fn access_form() -> Value {
+    json!({
+        "dataset": "sirene-restreint", "title": "Contrôle", "purpose": "Vérifier.",
+        "legal_basis": "CRPA", "data_requested": "Raison sociale", "retention_months": 12,
+        "dpo_email": "dpo@exemple.gouv.fr", "technical_contact_email": "tech@exemple.gouv.fr"
+    })
+}
+
+/// The target of the access request of `fresh`: the applicant's, submitted to insee.
+fn access_target() -> Target {
+    Target {
+        account: Some(account_of("applicant")),
+        siret: Some(APPLICANT_SIRET.into()),
+        provider: Some(slug("insee")),
+        ..Target::default()
+    }
 }
 
 fn token_of(key: &str) -> String {
@@ -326,6 +438,7 @@ fn principal(role: &Role_, scoped: bool) -> Principal {
         products,
         scopes: scoped.then(|| role.scopes.clone()),
         token: None,
+        siret: Some(role.siret.to_owned()),
     }
 }
 
@@ -378,6 +491,30 @@ fn api_endpoints() -> Vec<Endpoint> {
         target,
     };
     vec![
+        e(
+            Method::POST,
+            "/api/v1/access-requests",
+            Action::RequestDataAccess,
+            Target::default(),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/access-requests/{id}",
+            Action::EditAccessRequest,
+            access_target(),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/access-requests/{id}/events",
+            Action::InstructAccessRequest,
+            access_target(),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/access-requests/{id}/messages",
+            Action::WriteAccessMessage,
+            access_target(),
+        ),
         e(
             Method::POST,
             "/api/v1/products",
@@ -600,6 +737,26 @@ fn form_endpoints() -> Vec<Endpoint> {
     };
     vec![
         e(
+            "/donnees/demandes/nouvelle",
+            Some(Action::RequestDataAccess),
+            Target::default(),
+        ),
+        e(
+            "/donnees/demandes/{id}/modifier",
+            Some(Action::EditAccessRequest),
+            access_target(),
+        ),
+        e(
+            "/donnees/demandes/{id}/evenements",
+            Some(Action::InstructAccessRequest),
+            access_target(),
+        ),
+        e(
+            "/donnees/demandes/{id}/messages",
+            Some(Action::WriteAccessMessage),
+            access_target(),
+        ),
+        e(
             "/logiciels/{slug}/declarations",
             Some(Action::DeclareSoftware),
             Target::default(),
@@ -793,6 +950,21 @@ async fn api_request(
         async move { app.get(&path).await.1 }
     };
     match (endpoint.method.as_str(), endpoint.template) {
+        ("POST", "/api/v1/access-requests") => {
+            ("/api/v1/access-requests".into(), Some(access_form()))
+        }
+        ("PUT", "/api/v1/access-requests/{id}") => (
+            format!("/api/v1/access-requests/{}", id("access")),
+            Some(access_form()),
+        ),
+        ("POST", "/api/v1/access-requests/{id}/events") => (
+            format!("/api/v1/access-requests/{}/events", id("access")),
+            Some(json!({"event": "approve", "message": "Accordé."})),
+        ),
+        ("POST", "/api/v1/access-requests/{id}/messages") => (
+            format!("/api/v1/access-requests/{}/messages", id("access")),
+            Some(json!({"body": "Bonjour"})),
+        ),
         ("POST", "/api/v1/products") => (
             "/api/v1/products".into(),
             Some(json!({
@@ -1016,7 +1188,30 @@ fn form_request(
     ];
     let indicator_path = format!("/produits/eau-claire/indicateurs/{}", id("indicator"));
     let measurement_path = format!("{indicator_path}/mesures/{}", id("measurement"));
+    let access_fields = [
+        ("dataset", "sirene-restreint"),
+        ("title", "Contrôle"),
+        ("purpose", "Vérifier."),
+        ("legal_basis", "CRPA"),
+        ("data_requested", "Raison sociale"),
+        ("retention_months", "12"),
+        ("dpo_email", "dpo@exemple.gouv.fr"),
+        ("technical_contact_email", "tech@exemple.gouv.fr"),
+    ];
+    let access_path = format!("/donnees/demandes/{}", id("access"));
     match endpoint.template {
+        "/donnees/demandes/nouvelle" => (endpoint.template.into(), fields(&access_fields)),
+        "/donnees/demandes/{id}/modifier" => {
+            (format!("{access_path}/modifier"), fields(&access_fields))
+        }
+        "/donnees/demandes/{id}/evenements" => (
+            format!("{access_path}/evenements"),
+            fields(&[("event", "approve"), ("message", "Accordé.")]),
+        ),
+        "/donnees/demandes/{id}/messages" => (
+            format!("{access_path}/messages"),
+            fields(&[("body", "Bonjour")]),
+        ),
         "/produits/nouveau" => (endpoint.template.into(), fields(&product)),
         "/produits/{slug}/indicateurs/nouveau" => (
             "/produits/eau-claire/indicateurs/nouveau".into(),
@@ -1175,8 +1370,11 @@ fn expected(endpoint: &Endpoint, role: Option<&Role_>, scoped: bool) -> &'static
 
 fn outcome(status: StatusCode, endpoint: &Endpoint) -> &'static str {
     // A support request one may not see does not exist: its addresses answer 404.
+    // So does an access request.
     let hidden = endpoint.template.contains("support-requests/{id}")
-        || endpoint.template.starts_with("/accompagnement/{id}");
+        || endpoint.template.starts_with("/accompagnement/{id}")
+        || endpoint.template.contains("access-requests/{id}")
+        || endpoint.template.starts_with("/donnees/demandes/{id}");
     match status.as_u16() {
         404 if hidden => "forbidden",
         401 => "unauthenticated",
@@ -1296,6 +1494,8 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
         // The support request of `fresh`, the first of its database.
         "/accompagnement/1",
         "/logiciels/libreoffice",
+        "/donnees/demandes",
+        "/donnees/demandes/nouvelle?jeu=sirene-restreint",
     ];
     let mut actions = BTreeSet::new();
     for page in pages

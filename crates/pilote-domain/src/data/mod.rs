@@ -2,14 +2,19 @@
 //! (organisations), datasets with their resources, APIs — and the datalab's data projects.
 //!
 //! Every record says how it may be reached ([`AccessType`]: open, open with an account,
-//! restricted) and where it came from ([`DataSource`]). Access requests and the
-//! authorisations they grant come with a later issue. Pure: no I/O here.
+//! restricted) and where it came from ([`DataSource`]); restricted data is reached through
+//! [`AccessRequest`]s and the [`Authorisation`]s they grant. Pure: no I/O here.
 
+pub mod access;
 mod api;
 mod dataset;
 mod producer;
 mod project;
 
+pub use access::{
+    AccessEvent, AccessForm, AccessRefusal, AccessRequest, AccessState, Authorisation,
+    AuthorisationState, Side, TrailEntry, TrailKind,
+};
 pub use api::Api;
 pub use dataset::{Dataset, Frequency, Resource, ResourceType};
 pub use producer::Producer;

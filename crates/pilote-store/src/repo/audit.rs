@@ -339,6 +339,7 @@ pub(crate) async fn erase(pool: &Pool, member: &Slug, actor: &Actor) -> Result<E
     let deleted_accounts = super::identity::delete_accounts_of_member(&mut tx, member).await?;
     // Support requests keep the names of those who took part: theirs go too.
     super::support::forget_accounts(&mut tx, &deleted_accounts).await?;
+    super::access::forget_accounts(&mut tx, &deleted_accounts).await?;
     let member_found = cleared.is_some();
     if !member_found && destroyed_keys.is_empty() && deleted_accounts.is_empty() {
         return Err(StoreError::NotFound);

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one file per resource action, and its OpenAPI document
 //! at `/api/openapi.json`, generated from the handlers.
 
+pub mod access_requests;
 pub mod accounts;
 pub mod audit;
 pub mod budget;
@@ -127,6 +128,13 @@ use crate::{ApiError, AppState};
         data::api_show::show_api,
         data::udata::list,
         data::udata::show,
+        access_requests::list::list_access_requests,
+        access_requests::create::create_access_request,
+        access_requests::show::show_access_request,
+        access_requests::update::update_access_request,
+        access_requests::event::take_access_event,
+        access_requests::message::write_access_message,
+        access_requests::authorisations::list_authorisations,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -362,6 +370,28 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/data-apis", get(data::apis_list::list_apis))
         .route("/api/v1/data-apis/{slug}", get(data::api_show::show_api))
+        .route(
+            "/api/v1/access-requests",
+            get(access_requests::list::list_access_requests)
+                .post(access_requests::create::create_access_request),
+        )
+        .route(
+            "/api/v1/access-requests/{id}",
+            get(access_requests::show::show_access_request)
+                .put(access_requests::update::update_access_request),
+        )
+        .route(
+            "/api/v1/access-requests/{id}/events",
+            post(access_requests::event::take_access_event),
+        )
+        .route(
+            "/api/v1/access-requests/{id}/messages",
+            post(access_requests::message::write_access_message),
+        )
+        .route(
+            "/api/v1/authorisations",
+            get(access_requests::authorisations::list_authorisations),
+        )
         .route("/api/1/datasets/", get(data::udata::list))
         .route("/api/1/datasets/{slug}/", get(data::udata::show))
         .route("/api/v1/teams", get(teams::list::list_teams))

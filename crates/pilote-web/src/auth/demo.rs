@@ -28,7 +28,7 @@ pub(crate) struct DemoChoice {
 }
 
 /// The demo accounts, one per role, on the demo portfolio's records.
-pub(crate) const DEMO_CHOICES: [DemoChoice; 5] = [
+pub(crate) const DEMO_CHOICES: [DemoChoice; 6] = [
     DemoChoice {
         key: "administratrice",
         name: "Julie Simon",
@@ -53,6 +53,11 @@ pub(crate) const DEMO_CHOICES: [DemoChoice; 5] = [
         key: "expert-accompagnement",
         name: "Nora Benali",
         description: "Experte de l'équipe de pilotage : traite les demandes d'accompagnement",
+    },
+    DemoChoice {
+        key: "instructrice-donnees",
+        name: "Inès Garnier",
+        description: "Instructrice des demandes d'accès aux données restreintes du producteur « dir-solidarites »",
     },
 ];
 
@@ -105,6 +110,18 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
             identity: identity("Nora", "Benali", "nora.benali@demo.gouv.fr"),
             member: None,
             grants: grant(Role::SupportExpert, None).into_iter().collect(),
+        },
+        DemoAccount {
+            key: "instructrice-donnees",
+            identity: ProviderIdentity {
+                // An agent of the producing administration, not of the applicants'.
+                siret: Some("11000201100044".to_owned()),
+                ..identity("Inès", "Garnier", "ines.garnier@demo.gouv.fr")
+            },
+            member: None,
+            grants: grant(Role::DataInstructor, Some("dir-solidarites"))
+                .into_iter()
+                .collect(),
         },
     ]
 }

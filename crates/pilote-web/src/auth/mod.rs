@@ -136,6 +136,7 @@ pub(crate) fn principal_of(account: &Account, model: &ReadModel) -> Principal {
         products,
         scopes: None,
         token: None,
+        siret: account.siret.clone(),
     }
 }
 

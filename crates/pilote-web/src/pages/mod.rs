@@ -1,6 +1,7 @@
 //! Server-rendered pages on the State design system (DSFR), in French, working without
 //! JavaScript. One module per context; templates live in `templates/`.
 
+mod access_requests;
 mod assets;
 mod chart;
 mod committees;
@@ -122,6 +123,24 @@ pub fn router() -> Router<AppState> {
         .route(
             "/produits/{slug}/rgesn",
             get(forms::edit_rgesn).post(forms::save_rgesn),
+        )
+        .route("/donnees/demandes", get(access_requests::list))
+        .route(
+            "/donnees/demandes/nouvelle",
+            get(access_requests::new).post(access_requests::create),
+        )
+        .route("/donnees/demandes/{id}", get(access_requests::show))
+        .route(
+            "/donnees/demandes/{id}/modifier",
+            get(access_requests::edit).post(access_requests::update),
+        )
+        .route(
+            "/donnees/demandes/{id}/evenements",
+            post(access_requests::take),
+        )
+        .route(
+            "/donnees/demandes/{id}/messages",
+            post(access_requests::message),
         )
         .route("/accompagnement", get(support::list))
         .route(
