@@ -291,8 +291,8 @@ async fn dataset_and_api_pages(db: TestDb) {
         "fr-badge--success\">Accès : Ouvert</span>",
         "<dd>86 %</dd>",
         // The resources: title, type, format, size, day, link, availability.
-        "<th scope=\"row\">Prélèvements 2025</th><td>Fichier principal</td><td>csv</td><td>18,4 Mo</td><td>2025-07-01</td><td><a href=\"https://transition.example.org/donnees/qualite-eau-2025.csv\"",
-        "<th scope=\"row\">Dictionnaire des variables</th><td>Documentation</td><td>pdf</td><td>240,0 ko</td><td>2023-05-12</td>",
+        "<th scope=\"row\"><a href=\"https://transition.example.org/donnees/qualite-eau-2025.csv\" rel=\"noopener\">Prélèvements 2025</a></th><td>Fichier principal</td><td>csv</td><td>18,4 Mo</td><td>2025-07-01</td><td>Lien direct</td><td>Disponible</td>",
+        "Dictionnaire des variables</a></th><td>Documentation</td><td>pdf</td><td>240,0 ko</td><td>2023-05-12</td>",
         "<td>Disponible</td>",
         "<td>Non vérifiée</td>",
         // The producer's API.
