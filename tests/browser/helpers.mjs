@@ -57,6 +57,11 @@ export const SERVERS = [
       member: 'lea.bernard',
       team: 'animation-demo',
       software: 'postgresql',
+      // The demo's data catalogue: an open dataset, a restricted one, a restricted API.
+      dataset: 'qualite-eau-robinet-demo',
+      restrictedDataset: 'beneficiaires-aides-sociales-demo',
+      api: 'api-droits-sociaux-demo',
+      producer: 'min-transition',
     },
   },
   {
@@ -66,6 +71,7 @@ export const SERVERS = [
       'real network not tested: PILOTE_REAL_URL is empty (no betagouv data under ' +
       '${PILOTE_SHARED_DATA:-../shared/data}/betagouv)',
     // Members and teams are taken from their list pages (the first link).
+    // The real server holds no data catalogue: its data pages are left out.
     slugs: { product: 'a-just', incubator: 'justice', organisation: 'igj', member: null, team: null, software: 'libreoffice' },
   },
 ];
@@ -269,6 +275,19 @@ export async function pagesOf(server) {
         ['logiciel-connecte', `/logiciels/${s.software}`, 200, true],
       ]
     : [];
+  const data = s.dataset
+    ? [
+        ['donnees', '/donnees', 200, false],
+        ['donnees-filtres', '/donnees?access=restricted&sort=modified', 200, false],
+        // A hand-made address with a value outside the list: the error on its field.
+        ['donnees-erreur', '/donnees?access=inconnu', 422, false],
+        ['jeu-de-donnees', `/donnees/jeux-de-donnees/${s.dataset}`, 200, false],
+        ['jeu-de-donnees-restreint', `/donnees/jeux-de-donnees/${s.restrictedDataset}`, 200, false],
+        ['donnees-api', '/donnees/api', 200, false],
+        ['donnees-api-fiche', `/donnees/api/${s.api}`, 200, false],
+        ['donnees-producteur', `/donnees/producteurs/${s.producer}`, 200, false],
+      ]
+    : [];
   return [
     ['accueil', '/', 200, false],
     ['produits', '/produits', 200, false],
@@ -284,6 +303,7 @@ export async function pagesOf(server) {
     ['logiciels-masse-critique', '/logiciels/masse-critique', 200, false],
     ['logiciel', `/logiciels/${s.software}`, 200, false],
     ['comites-en-retard', '/comites/en-retard', 200, false],
+    ...data,
     ['incubateurs', '/incubateurs', 200, false],
     ['incubateur', `/incubateurs/${s.incubator}`, 200, false],
     ['organisations', '/organisations', 200, false],

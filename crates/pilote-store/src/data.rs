@@ -45,10 +45,52 @@ pub struct DatasetFilters {
     pub licence: Option<String>,
     /// Words of the title, description, producer or tags, case and accents ignored.
     pub q: Option<String>,
+    /// The order of the list.
+    pub sort: DatasetSort,
     /// Page number, from 1.
     pub page: usize,
     /// Datasets per page.
     pub page_size: usize,
+}
+
+/// Orders of the dataset list; ties go by title then slug.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DatasetSort {
+    /// By title.
+    #[default]
+    Title,
+    /// Last modified first; undated ones last.
+    Modified,
+    /// Best metadata quality first; unscored ones last.
+    Quality,
+}
+
+impl DatasetSort {
+    /// Every order, the default first.
+    pub const ALL: [Self; 3] = [Self::Title, Self::Modified, Self::Quality];
+
+    /// Its name in addresses (`?sort=modified`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Title => "title",
+            Self::Modified => "modified",
+            Self::Quality => "quality",
+        }
+    }
+
+    /// The order named `raw`, if any.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|sort| sort.as_str() == raw)
+    }
+}
+
+/// The values the dataset list's filters can take, each with how many datasets have it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DatasetFacets {
+    /// Licences, lower case, by name.
+    pub licences: Vec<(String, usize)>,
+    /// Resource formats, lower case, by name; a dataset counts once per format.
+    pub formats: Vec<(String, usize)>,
 }
 
 /// One page of datasets, with how many match in all.
@@ -121,6 +163,11 @@ impl Store {
     /// One page of the datasets that match `filters`.
     pub async fn list_datasets(&self, filters: &DatasetFilters) -> Result<DatasetPage> {
         dispatch!(self, pool => backend::data::list_datasets(pool, filters).await)
+    }
+
+    /// The licences and resource formats of the catalogue, with their counts.
+    pub async fn dataset_facets(&self) -> Result<DatasetFacets> {
+        dispatch!(self, pool => backend::data::facets(pool).await)
     }
 
     /// One dataset with its producer and the producer's APIs;

@@ -79,8 +79,8 @@ mod release;
 mod support;
 pub use commons::{Catalogue, DeclaredBy, Replaced, Step};
 pub use data::{
-    ApiFilters, DataImport, DataImported, DatasetFilters, DatasetPage, DatasetRecord,
-    ProducerCounts,
+    ApiFilters, DataImport, DataImported, DatasetFacets, DatasetFilters, DatasetPage,
+    DatasetRecord, DatasetSort, ProducerCounts,
 };
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
 pub use impact::ImpactRecords;

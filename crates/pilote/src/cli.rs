@@ -400,6 +400,7 @@ impl Cli {
                     pilote_web::ensure_demo_accounts(&store).await?;
                     crate::demo::support_if_empty(&store).await?;
                     crate::demo::commons_if_empty(&store).await?;
+                    crate::demo::data_if_empty(&store).await?;
                 }
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await

@@ -200,6 +200,51 @@ pub async fn commons_if_empty(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[derive(Deserialize)]
+struct DemoData {
+    producers: Vec<pilote_domain::data::Producer>,
+    datasets: Vec<pilote_domain::data::Dataset>,
+    apis: Vec<pilote_domain::data::Api>,
+    projects: Vec<pilote_domain::data::DataProject>,
+}
+
+/// A small data catalogue when there is none, so that the data pages show each access
+/// type: open, open with an account and restricted datasets and APIs of three producers,
+/// and a datalab project.
+pub async fn data_if_empty(store: &Store) -> anyhow::Result<()> {
+    let empty = pilote_store::DatasetFilters {
+        page: 1,
+        page_size: 1,
+        ..pilote_store::DatasetFilters::default()
+    };
+    if store.list_datasets(&empty).await?.total > 0 {
+        return Ok(());
+    }
+    let demo: DemoData = serde_json::from_str(include_str!("demo/data.json"))
+        .context("the demo data catalogue is invalid")?;
+    for dataset in &demo.datasets {
+        dataset
+            .validate()
+            .map_err(|(field, e)| anyhow::anyhow!("demo dataset {}: {field}: {e}", dataset.slug))?;
+    }
+    for api in &demo.apis {
+        api.validate()
+            .map_err(|(field, e)| anyhow::anyhow!("demo API {}: {field}: {e}", api.slug))?;
+    }
+    let actor = Actor::system("démo");
+    let import = pilote_store::DataImport {
+        source: pilote_domain::data::DataSource::Manual,
+        producers: demo.producers,
+        datasets: demo.datasets,
+        apis: demo.apis,
+    };
+    store.apply_data_import(&import, false, &actor).await?;
+    for project in &demo.projects {
+        store.save_data_project(project, &actor).await?;
+    }
+    Ok(())
+}
+
 /// Two support requests of the demo accounts, when there are none: one the steering team
 /// took on and gave to its expert, one waiting for triage.
 pub async fn support_if_empty(store: &Store) -> anyhow::Result<()> {

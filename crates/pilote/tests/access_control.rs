@@ -1494,6 +1494,8 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
         // The support request of `fresh`, the first of its database.
         "/accompagnement/1",
         "/logiciels/libreoffice",
+        "/donnees",
+        "/donnees/api",
         "/donnees/demandes",
         "/donnees/demandes/nouvelle?jeu=sirene-restreint",
     ];

@@ -20,8 +20,8 @@ use super::batch;
 use super::commons::{all, corrupt, finish, slug, upsert};
 use super::impact::change;
 use crate::data::{
-    ApiFilters, DataImport, DataImported, DatasetFilters, DatasetPage, DatasetRecord,
-    ProducerCounts,
+    ApiFilters, DataImport, DataImported, DatasetFacets, DatasetFilters, DatasetPage,
+    DatasetRecord, DatasetSort, ProducerCounts,
 };
 use crate::json::{decode, encode};
 use crate::{Replaced, Result, StoreError};
@@ -616,8 +616,14 @@ pub(crate) async fn list_datasets(pool: &Pool, filters: &DatasetFilters) -> Resu
     let page_size = i64::try_from(filters.page_size).unwrap_or(i64::MAX);
     let offset =
         i64::try_from(filters.page.saturating_sub(1) * filters.page_size).unwrap_or(i64::MAX);
+    // `IS NULL` first puts the undated and unscored last on both backends.
+    select.push(match filters.sort {
+        DatasetSort::Title => " ORDER BY d.title, d.slug",
+        DatasetSort::Modified => " ORDER BY d.modified IS NULL, d.modified DESC, d.title, d.slug",
+        DatasetSort::Quality => " ORDER BY d.quality IS NULL, d.quality DESC, d.title, d.slug",
+    });
     select
-        .push(" ORDER BY d.title, d.slug LIMIT ")
+        .push(" LIMIT ")
         .push_bind(page_size)
         .push(" OFFSET ")
         .push_bind(offset);
@@ -625,6 +631,33 @@ pub(crate) async fn list_datasets(pool: &Pool, filters: &DatasetFilters) -> Resu
     Ok(DatasetPage {
         datasets: with_resources(&mut conn, rows).await?,
         total: usize::try_from(total).unwrap_or_default(),
+    })
+}
+
+/// Counts of `(value, count)` rows.
+fn counted(rows: Vec<(String, i64)>) -> Vec<(String, usize)> {
+    rows.into_iter()
+        .map(|(value, count)| (value, usize::try_from(count).unwrap_or_default()))
+        .collect()
+}
+
+pub(crate) async fn facets(pool: &Pool) -> Result<DatasetFacets> {
+    let mut conn = pool.acquire().await?;
+    let licences: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT LOWER(licence) AS value, COUNT(*) FROM datasets WHERE licence IS NOT NULL \
+         AND licence <> '' GROUP BY LOWER(licence) ORDER BY value",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let formats: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT LOWER(format) AS value, COUNT(DISTINCT dataset_slug) FROM dataset_resources \
+         WHERE format IS NOT NULL AND format <> '' GROUP BY LOWER(format) ORDER BY value",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(DatasetFacets {
+        licences: counted(licences),
+        formats: counted(formats),
     })
 }
 

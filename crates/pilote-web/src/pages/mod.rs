@@ -6,6 +6,7 @@ mod assets;
 mod chart;
 mod committees;
 mod commons;
+mod data;
 mod data_exports;
 pub(crate) mod delivery;
 mod download;
@@ -155,6 +156,11 @@ pub fn router() -> Router<AppState> {
         .route("/impact.csv", get(impact::export_csv))
         .route("/observatoire", get(observatory::show))
         .route("/observatoire/editions", post(observatory::freeze))
+        .route("/donnees", get(data::catalogue))
+        .route("/donnees/jeux-de-donnees/{slug}", get(data::dataset))
+        .route("/donnees/api", get(data::apis))
+        .route("/donnees/api/{slug}", get(data::api))
+        .route("/donnees/producteurs/{slug}", get(data::producer))
         .route("/donnees/catalogue.ttl", get(data_exports::turtle))
         .route("/donnees/catalogue.jsonld", get(data_exports::json_ld))
         .route("/donnees/jeux-de-donnees.csv", get(data_exports::csv))
@@ -316,12 +322,13 @@ pub struct Layout {
 }
 
 /// The main navigation's sections.
-const SECTIONS: [(&str, &str); 5] = [
+const SECTIONS: [(&str, &str); 6] = [
     ("/produits", "Produits"),
     ("/incubateurs", "Incubateurs"),
     ("/organisations", "Organisations"),
     ("/membres", "Membres"),
     ("/equipes", "Équipes"),
+    ("/donnees", "Données"),
 ];
 
 impl Layout {

@@ -55,13 +55,17 @@ pub async fn list_apis(
     Query(query): Query<ApiQuery>,
     Query(paging): Query<Paging>,
 ) -> Result<Response, ApiError> {
+    let apis = state.store().list_apis(&api_filters(&query)?).await?;
+    Ok(json_response(render(&Page::of(apis.into_iter(), paging)?)?))
+}
+
+/// The store's filters for a query; shared by the API and the catalogue's pages.
+pub(crate) fn api_filters(query: &ApiQuery) -> Result<ApiFilters, ApiError> {
     let owned = |value: Option<&String>| wanted(value).map(str::to_owned);
-    let filters = ApiFilters {
+    Ok(ApiFilters {
         producer: super::producer(query.producer.as_ref())?,
         access: super::access(query.access.as_ref())?,
         theme: owned(query.theme.as_ref()),
         q: owned(query.q.as_ref()),
-    };
-    let apis = state.store().list_apis(&filters).await?;
-    Ok(json_response(render(&Page::of(apis.into_iter(), paging)?)?))
+    })
 }

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use pilote_domain::data::Dataset;
-use pilote_store::DatasetFilters;
+use pilote_store::{DatasetFilters, DatasetSort};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -26,6 +26,8 @@ pub struct DatasetQuery {
     pub licence: Option<String>,
     /// Words of the title, description, producer or tags; case and accents ignored.
     pub q: Option<String>,
+    /// `title` (the default), `modified` (last modified first) or `quality` (best first).
+    pub sort: Option<String>,
 }
 
 /// A page of datasets.
@@ -41,7 +43,7 @@ pub struct DatasetPage {
     total: usize,
 }
 
-/// Lists the datasets by title, each with its resources.
+/// Lists the datasets by title (or the order asked), each with its resources.
 #[utoipa::path(
     get,
     path = "/api/v1/datasets",
@@ -82,6 +84,17 @@ pub(crate) fn filters(
         format: owned(query.format.as_ref()),
         licence: owned(query.licence.as_ref()),
         q: owned(query.q.as_ref()),
+        sort: wanted(query.sort.as_ref())
+            .map(|raw| {
+                DatasetSort::parse(raw).ok_or_else(|| {
+                    ApiError::field(
+                        "sort",
+                        format!("ordre inconnu « {raw} » : title, modified ou quality"),
+                    )
+                })
+            })
+            .transpose()?
+            .unwrap_or_default(),
         page,
         page_size,
     })
