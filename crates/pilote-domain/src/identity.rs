@@ -200,6 +200,8 @@ pub enum Action {
     DeclareSoftware,
     /// Withdraw a declaration about a software.
     WithdrawSoftwareDeclaration,
+    /// Subscribe receivers to a data producer's events, end them, read their deliveries.
+    ManageWebhooks,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -408,6 +410,12 @@ pub const PERMISSIONS: &[Permission] = &[
         label: "retirer sa déclaration d'utilisateur ou de référent d'un logiciel",
         scope: Scope::WritePortfolio,
         rules: &[Rule::Declarant],
+    },
+    Permission {
+        action: Action::ManageWebhooks,
+        label: "gérer les webhooks d'un producteur de données",
+        scope: Scope::Admin,
+        rules: &[Rule::Administrator],
     },
     Permission {
         action: Action::ManageOwnTokens,
@@ -687,6 +695,7 @@ mod tests {
             Action::PublishObservatory,
             Action::DeclareSoftware,
             Action::WithdrawSoftwareDeclaration,
+            Action::ManageWebhooks,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);

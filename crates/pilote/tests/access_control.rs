@@ -282,6 +282,36 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
         )
         .await
         .unwrap();
+    // INSEE, a data producer, with a receiver subscribed to its events.
+    db.store
+        .apply_data_import(
+            &pilote_store::DataImport {
+                source: pilote_domain::data::DataSource::Manual,
+                producers: vec![
+                    serde_json::from_value(json!({
+                        "slug": "insee", "name": "INSEE", "url": "https://www.insee.fr"
+                    }))
+                    .unwrap(),
+                ],
+                datasets: vec![],
+                apis: vec![],
+            },
+            false,
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    let webhook = db
+        .store
+        .subscribe_webhook(
+            &slug("insee"),
+            "https://recepteur.example.org/pilote",
+            "secret",
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    ids.push(("webhook", webhook.id));
     (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
 }
 
@@ -587,6 +617,18 @@ fn api_endpoints() -> Vec<Endpoint> {
             "/api/v1/products/{slug}/software/{software}",
             Action::UpdateProduct,
             product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/data-producers/{slug}/webhooks",
+            Action::ManageWebhooks,
+            Target::default(),
+        ),
+        e(
+            Method::DELETE,
+            "/api/v1/data-producers/{slug}/webhooks/{id}",
+            Action::ManageWebhooks,
+            Target::default(),
         ),
     ]
 }
@@ -963,6 +1005,14 @@ async fn api_request(
         ),
         ("DELETE", "/api/v1/products/{slug}/software/{software}") => (
             "/api/v1/products/eau-claire/software/libreoffice".into(),
+            None,
+        ),
+        ("POST", "/api/v1/data-producers/{slug}/webhooks") => (
+            "/api/v1/data-producers/insee/webhooks".into(),
+            Some(json!({"url": "https://autre-recepteur.example.org/pilote"})),
+        ),
+        ("DELETE", "/api/v1/data-producers/{slug}/webhooks/{id}") => (
+            format!("/api/v1/data-producers/insee/webhooks/{}", id("webhook")),
             None,
         ),
         (method, template) => panic!("no request for {method} {template}: add one to this suite"),

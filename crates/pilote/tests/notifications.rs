@@ -630,3 +630,155 @@ async fn repeated_failures_warn_the_producer_once(db: TestDb) {
 }
 
 on_both_backends!(webhook_warning, repeated_failures_warn_the_producer_once);
+
+async fn webhooks_are_managed_through_the_api(db: TestDb) {
+    add_producer(&db.store, "insee").await;
+    let app = common::TestApp::spawn_writable(db).await;
+    let admin = app.token.clone().unwrap();
+    let editor = app
+        .token_for(
+            "editrice-organisation",
+            &pilote_domain::identity::Scope::ALL,
+        )
+        .await;
+    let hooks = "/api/v1/data-producers/insee/webhooks";
+    let new = json!({"url": "https://recepteur.example.org/pilote"});
+
+    let (status, _) = app.call(Method::POST, hooks, None, Some(&new)).await;
+    assert_eq!(status, 401);
+    let (status, _) = app
+        .call(Method::POST, hooks, Some(&editor), Some(&new))
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app.call(Method::GET, hooks, Some(&editor), None).await;
+    assert_eq!(status, 403);
+    let (status, body) = app
+        .call(
+            Method::POST,
+            hooks,
+            Some(&admin),
+            Some(&json!({"url": "ftp://recepteur.example.org"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["fields"]["url"].is_string(), "{body}");
+    let (status, body) = app
+        .call(
+            Method::POST,
+            hooks,
+            Some(&admin),
+            Some(&json!({"url": "https://a.example.org", "secret": "mine"})),
+        )
+        .await;
+    assert_eq!(status, 422, "the secret is the server's to make: {body}");
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/data-producers/inconnu/webhooks",
+            Some(&admin),
+            Some(&new),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    let (status, created) = app
+        .call(Method::POST, hooks, Some(&admin), Some(&new))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(secret.len() >= 32, "{created}");
+    assert_eq!(created["url"], "https://recepteur.example.org/pilote");
+    assert_eq!(created["producer"], "insee");
+    assert_eq!(created["active"], true);
+    let id = created["id"].as_i64().unwrap();
+
+    // Shown once: neither the list nor the audit log holds it.
+    let (status, listed) = app.call(Method::GET, hooks, Some(&admin), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["id"], id);
+    assert!(!listed.to_string().contains(&secret), "{listed}");
+    let (status, history) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/audit/webhook_subscription/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{history}");
+    assert!(
+        history.to_string().contains("recepteur.example.org"),
+        "{history}"
+    );
+    assert!(!history.to_string().contains(&secret), "{history}");
+
+    // The deliveries queued for it, with their attempts.
+    let payload = json!({"dataset": "sirene"});
+    app.db
+        .store
+        .queue_webhooks(
+            &slug("insee"),
+            "dataset.updated",
+            &payload,
+            &timestamp(Utc::now()),
+        )
+        .await
+        .unwrap();
+    let deliveries = format!("{hooks}/{id}/deliveries");
+    let (status, listed) = app.call(Method::GET, &deliveries, Some(&admin), None).await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["event"], "dataset.updated");
+    assert_eq!(listed[0]["payload"], payload);
+    assert_eq!(listed[0]["attempts"], 0);
+    assert_eq!(listed[0]["delivered_at"], Value::Null);
+
+    let (status, _) = app
+        .call(
+            Method::DELETE,
+            &format!("{hooks}/{id}"),
+            Some(&editor),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .call(Method::DELETE, &format!("{hooks}/{id}"), Some(&admin), None)
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = app
+        .call(Method::DELETE, &format!("{hooks}/{id}"), Some(&admin), None)
+        .await;
+    assert_eq!(status, 404);
+    let (_, listed) = app.call(Method::GET, hooks, Some(&admin), None).await;
+    assert_eq!(listed, json!([]));
+    // Ended: nothing more is queued for it, and its pending delivery is dropped unsent.
+    app.db
+        .store
+        .queue_webhooks(
+            &slug("insee"),
+            "dataset.updated",
+            &payload,
+            &timestamp(Utc::now()),
+        )
+        .await
+        .unwrap();
+    let (out, _) = pilote(&["worker", "--database", &app.db.url, "--once"]);
+    assert!(
+        out.contains("0 webhook(s) livré(s), 0 notification(s) en échec"),
+        "{out}"
+    );
+    assert_eq!(
+        app.db
+            .store
+            .job_queue(&timestamp(Utc::now()))
+            .await
+            .unwrap()
+            .jobs,
+        0
+    );
+    app.stop().await;
+}
+
+on_both_backends!(webhook_api, webhooks_are_managed_through_the_api);
