@@ -10,7 +10,7 @@ use common::TestDb;
 use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
 use pilote_domain::notification::{EMAIL_JOB, Email, WEBHOOK_JOB};
-use pilote_store::{Store, timestamp};
+use pilote_store::{Attempt, Store, timestamp};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -782,3 +782,135 @@ async fn webhooks_are_managed_through_the_api(db: TestDb) {
 }
 
 on_both_backends!(webhook_api, webhooks_are_managed_through_the_api);
+
+async fn attempts_deliver_give_up_and_warn_once_until_a_success(db: TestDb) {
+    let store = &db.store;
+    pilote_web::ensure_demo_accounts(store).await.unwrap();
+    add_producer(store, "insee").await;
+    let insee = &slug("insee");
+    let hook = store
+        .subscribe_webhook(
+            insee,
+            "http://127.0.0.1:9/hook",
+            "s",
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    let warning = |subscription: &pilote_domain::notification::WebhookSubscription| Email {
+        to: vec![],
+        subject: format!("En échec : {}", subscription.id),
+        body: "Corps".into(),
+        link: None,
+    };
+    // Queues `n` deliveries and leases their jobs.
+    let leased = |n: usize| async move {
+        let now = timestamp(Utc::now());
+        for i in 0..n {
+            store
+                .queue_webhooks(insee, "dataset.updated", &json!({"i": i}), &now)
+                .await
+                .unwrap();
+        }
+        let later = timestamp(Utc::now() + Duration::seconds(1));
+        let until = timestamp(Utc::now() + Duration::seconds(60));
+        let jobs = store
+            .claim_jobs_except("w", &later, &until, 50, EMAIL_JOB)
+            .await
+            .unwrap();
+        assert_eq!(jobs.len(), n, "{jobs:?}");
+        jobs
+    };
+    let retry = timestamp(Utc::now() + Duration::hours(1));
+    let failed = Attempt {
+        status: Some(503),
+        error: Some("statut HTTP 503"),
+        retry_at: Some(&retry),
+    };
+    let now = timestamp(Utc::now());
+    let outcome = |failures: i32, warned: bool| async move {
+        let hooks = store.webhook_subscriptions(insee).await.unwrap();
+        assert_eq!(hooks[0].consecutive_failures, failures);
+        assert_eq!(hooks[0].warned_at.is_some(), warned, "{hooks:?}");
+    };
+
+    // The last attempt fails: the delivery is given up, its job ended.
+    let job = &leased(1).await[0];
+    let given_up = Attempt {
+        status: None,
+        error: Some("connexion refusée"),
+        retry_at: None,
+    };
+    let id: i64 = job.key.parse().unwrap();
+    assert!(
+        store
+            .record_webhook_attempt(&job.lease, id, &given_up, warning, &now)
+            .await
+            .unwrap()
+    );
+    let delivery = &store.webhook_deliveries(insee, hook.id, 1).await.unwrap()[0];
+    assert!(delivery.abandoned_at.is_some() && delivery.delivered_at.is_none());
+    assert_eq!(delivery.last_error.as_deref(), Some("connexion refusée"));
+    assert_eq!(store.job_queue(&now).await.unwrap().jobs, 0);
+    // A lease lost records nothing.
+    assert!(
+        !store
+            .record_webhook_attempt(&job.lease, id, &failed, warning, &now)
+            .await
+            .unwrap()
+    );
+    outcome(1, false).await;
+
+    // Four more failures make five: one warning; a sixth adds none.
+    for job in leased(5).await {
+        let id = job.key.parse().unwrap();
+        store
+            .record_webhook_attempt(&job.lease, id, &failed, warning, &now)
+            .await
+            .unwrap();
+    }
+    outcome(6, true).await;
+    assert_eq!(store.outbox(10).await.unwrap().len(), 1);
+
+    // A success resets the count and the warning: five new failures warn again.
+    let job = &leased(1).await[0];
+    let delivered = Attempt {
+        status: Some(204),
+        error: None,
+        retry_at: None,
+    };
+    store
+        .record_webhook_attempt(
+            &job.lease,
+            job.key.parse().unwrap(),
+            &delivered,
+            warning,
+            &now,
+        )
+        .await
+        .unwrap();
+    outcome(0, false).await;
+    for job in leased(5).await {
+        let id = job.key.parse().unwrap();
+        store
+            .record_webhook_attempt(&job.lease, id, &failed, warning, &now)
+            .await
+            .unwrap();
+    }
+    outcome(5, true).await;
+    let outbox = store.outbox(10).await.unwrap();
+    assert_eq!(outbox.len(), 2);
+    // No data manager: the administrators are warned.
+    let administrator = store.demo_account("administratrice").await.unwrap();
+    assert!(
+        outbox
+            .iter()
+            .all(|e| e.email.to.contains(&administrator.email))
+    );
+    assert_eq!(outbox[0].email.subject, format!("En échec : {}", hook.id));
+}
+
+on_both_backends!(
+    webhook_attempts,
+    attempts_deliver_give_up_and_warn_once_until_a_success
+);
