@@ -234,6 +234,8 @@ pub enum Action {
     WriteAccessMessage,
     /// See who is authorised to use a producer's restricted data.
     ReadAuthorisations,
+    /// Subscribe receivers to a data producer's events, end them, read their deliveries.
+    ManageWebhooks,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -507,6 +509,12 @@ pub const PERMISSIONS: &[Permission] = &[
         label: "voir les organisations habilitées aux données restreintes d'un producteur",
         scope: Scope::Read,
         rules: &[Rule::DataReporter, Rule::DataInstructor, Rule::DataManager],
+    },
+    Permission {
+        action: Action::ManageWebhooks,
+        label: "gérer les webhooks d'un producteur de données",
+        scope: Scope::Admin,
+        rules: &[Rule::Administrator, Rule::DataManager],
     },
     Permission {
         action: Action::ManageOwnTokens,
@@ -816,6 +824,7 @@ mod tests {
             Action::InstructAccessRequest,
             Action::WriteAccessMessage,
             Action::ReadAuthorisations,
+            Action::ManageWebhooks,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);

@@ -108,6 +108,13 @@ fn roles() -> Vec<Role_> {
             siret: APPLICANT_SIRET,
         },
         Role_ {
+            key: "data-manager",
+            grants: vec![grant(Role::DataManager, Some("insee"))],
+            member: None,
+            scopes: all.clone(),
+            siret: OTHER_SIRET,
+        },
+        Role_ {
             key: "data-instructor",
             grants: vec![grant(Role::DataInstructor, Some("insee"))],
             member: None,
@@ -312,14 +319,18 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
         )
         .await
         .unwrap();
-    // A restricted dataset of insee, and the applicant's request for it, sent back for
-    // changes: the applicant may rewrite it, the instructor may decide it.
+    // INSEE, a data producer with a receiver subscribed to its events, a restricted dataset
+    // of it, and the applicant's request for it, sent back for changes: the applicant may
+    // rewrite it, the instructor may decide it.
     db.store
         .apply_data_import(
             &pilote_store::DataImport {
                 source: pilote_domain::data::DataSource::Manual,
                 producers: vec![
-                    serde_json::from_value(json!({"slug": "insee", "name": "INSEE"})).unwrap(),
+                    serde_json::from_value(json!({
+                        "slug": "insee", "name": "INSEE", "url": "https://www.insee.fr"
+                    }))
+                    .unwrap(),
                 ],
                 datasets: vec![
                     serde_json::from_value(json!({
@@ -375,7 +386,25 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
             .unwrap();
     }
     ids.push(("access", access.id));
+    let webhook = db
+        .store
+        .subscribe_webhook(
+            &slug("insee"),
+            "https://recepteur.example.org/pilote",
+            "secret",
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    ids.push(("webhook", webhook.id));
     (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
+}
+
+fn provider_target(provider: &str) -> Target {
+    Target {
+        provider: Some(slug(provider)),
+        ..Target::default()
+    }
 }
 
 /// A complete access request's content.
@@ -724,6 +753,18 @@ fn api_endpoints() -> Vec<Endpoint> {
             "/api/v1/products/{slug}/software/{software}",
             Action::UpdateProduct,
             product_target("eau-claire", "fabrique-demo"),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/data-producers/{slug}/webhooks",
+            Action::ManageWebhooks,
+            provider_target("insee"),
+        ),
+        e(
+            Method::DELETE,
+            "/api/v1/data-producers/{slug}/webhooks/{id}",
+            Action::ManageWebhooks,
+            provider_target("insee"),
         ),
     ]
 }
@@ -1135,6 +1176,14 @@ async fn api_request(
         ),
         ("DELETE", "/api/v1/products/{slug}/software/{software}") => (
             "/api/v1/products/eau-claire/software/libreoffice".into(),
+            None,
+        ),
+        ("POST", "/api/v1/data-producers/{slug}/webhooks") => (
+            "/api/v1/data-producers/insee/webhooks".into(),
+            Some(json!({"url": "https://autre-recepteur.example.org/pilote"})),
+        ),
+        ("DELETE", "/api/v1/data-producers/{slug}/webhooks/{id}") => (
+            format!("/api/v1/data-producers/insee/webhooks/{}", id("webhook")),
             None,
         ),
         (method, template) => panic!("no request for {method} {template}: add one to this suite"),

@@ -10,7 +10,7 @@ use common::TestDb;
 use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
 use pilote_domain::notification::{EMAIL_JOB, Email, WEBHOOK_JOB};
-use pilote_store::{Store, timestamp};
+use pilote_store::{Attempt, Store, timestamp};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -630,3 +630,287 @@ async fn repeated_failures_warn_the_producer_once(db: TestDb) {
 }
 
 on_both_backends!(webhook_warning, repeated_failures_warn_the_producer_once);
+
+async fn webhooks_are_managed_through_the_api(db: TestDb) {
+    add_producer(&db.store, "insee").await;
+    let app = common::TestApp::spawn_writable(db).await;
+    let admin = app.token.clone().unwrap();
+    let editor = app
+        .token_for(
+            "editrice-organisation",
+            &pilote_domain::identity::Scope::ALL,
+        )
+        .await;
+    let hooks = "/api/v1/data-producers/insee/webhooks";
+    let new = json!({"url": "https://recepteur.example.org/pilote"});
+
+    let (status, _) = app.call(Method::POST, hooks, None, Some(&new)).await;
+    assert_eq!(status, 401);
+    let (status, _) = app
+        .call(Method::POST, hooks, Some(&editor), Some(&new))
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app.call(Method::GET, hooks, Some(&editor), None).await;
+    assert_eq!(status, 403);
+    let (status, body) = app
+        .call(
+            Method::POST,
+            hooks,
+            Some(&admin),
+            Some(&json!({"url": "ftp://recepteur.example.org"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["fields"]["url"].is_string(), "{body}");
+    let (status, body) = app
+        .call(
+            Method::POST,
+            hooks,
+            Some(&admin),
+            Some(&json!({"url": "https://a.example.org", "secret": "mine"})),
+        )
+        .await;
+    assert_eq!(status, 422, "the secret is the server's to make: {body}");
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/data-producers/inconnu/webhooks",
+            Some(&admin),
+            Some(&new),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    let (status, created) = app
+        .call(Method::POST, hooks, Some(&admin), Some(&new))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(secret.len() >= 32, "{created}");
+    assert_eq!(created["url"], "https://recepteur.example.org/pilote");
+    assert_eq!(created["producer"], "insee");
+    assert_eq!(created["active"], true);
+    let id = created["id"].as_i64().unwrap();
+
+    // Shown once: neither the list nor the audit log holds it.
+    let (status, listed) = app.call(Method::GET, hooks, Some(&admin), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["id"], id);
+    assert!(!listed.to_string().contains(&secret), "{listed}");
+    let (status, history) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/audit/webhook_subscription/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{history}");
+    assert!(
+        history.to_string().contains("recepteur.example.org"),
+        "{history}"
+    );
+    assert!(!history.to_string().contains(&secret), "{history}");
+
+    // The deliveries queued for it, with their attempts.
+    let payload = json!({"dataset": "sirene"});
+    app.db
+        .store
+        .queue_webhooks(
+            &slug("insee"),
+            "dataset.updated",
+            &payload,
+            &timestamp(Utc::now()),
+        )
+        .await
+        .unwrap();
+    let deliveries = format!("{hooks}/{id}/deliveries");
+    let (status, listed) = app.call(Method::GET, &deliveries, Some(&admin), None).await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["event"], "dataset.updated");
+    assert_eq!(listed[0]["payload"], payload);
+    assert_eq!(listed[0]["attempts"], 0);
+    assert_eq!(listed[0]["delivered_at"], Value::Null);
+
+    let (status, _) = app
+        .call(
+            Method::DELETE,
+            &format!("{hooks}/{id}"),
+            Some(&editor),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .call(Method::DELETE, &format!("{hooks}/{id}"), Some(&admin), None)
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = app
+        .call(Method::DELETE, &format!("{hooks}/{id}"), Some(&admin), None)
+        .await;
+    assert_eq!(status, 404);
+    let (_, listed) = app.call(Method::GET, hooks, Some(&admin), None).await;
+    assert_eq!(listed, json!([]));
+    // Ended: nothing more is queued for it, and its pending delivery is dropped unsent.
+    app.db
+        .store
+        .queue_webhooks(
+            &slug("insee"),
+            "dataset.updated",
+            &payload,
+            &timestamp(Utc::now()),
+        )
+        .await
+        .unwrap();
+    let (out, _) = pilote(&["worker", "--database", &app.db.url, "--once"]);
+    assert!(
+        out.contains("0 webhook(s) livré(s), 0 notification(s) en échec"),
+        "{out}"
+    );
+    assert_eq!(
+        app.db
+            .store
+            .job_queue(&timestamp(Utc::now()))
+            .await
+            .unwrap()
+            .jobs,
+        0
+    );
+    app.stop().await;
+}
+
+on_both_backends!(webhook_api, webhooks_are_managed_through_the_api);
+
+async fn attempts_deliver_give_up_and_warn_once_until_a_success(db: TestDb) {
+    let store = &db.store;
+    pilote_web::ensure_demo_accounts(store).await.unwrap();
+    add_producer(store, "insee").await;
+    let insee = &slug("insee");
+    let hook = store
+        .subscribe_webhook(
+            insee,
+            "http://127.0.0.1:9/hook",
+            "s",
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    let warning = |subscription: &pilote_domain::notification::WebhookSubscription| Email {
+        to: vec![],
+        subject: format!("En échec : {}", subscription.id),
+        body: "Corps".into(),
+        link: None,
+    };
+    // Queues `n` deliveries and leases their jobs.
+    let leased = |n: usize| async move {
+        let now = timestamp(Utc::now());
+        for i in 0..n {
+            store
+                .queue_webhooks(insee, "dataset.updated", &json!({"i": i}), &now)
+                .await
+                .unwrap();
+        }
+        let later = timestamp(Utc::now() + Duration::seconds(1));
+        let until = timestamp(Utc::now() + Duration::seconds(60));
+        let jobs = store
+            .claim_jobs_except("w", &later, &until, 50, EMAIL_JOB)
+            .await
+            .unwrap();
+        assert_eq!(jobs.len(), n, "{jobs:?}");
+        jobs
+    };
+    let retry = timestamp(Utc::now() + Duration::hours(1));
+    let failed = Attempt {
+        status: Some(503),
+        error: Some("statut HTTP 503"),
+        retry_at: Some(&retry),
+    };
+    let now = timestamp(Utc::now());
+    let outcome = |failures: i32, warned: bool| async move {
+        let hooks = store.webhook_subscriptions(insee).await.unwrap();
+        assert_eq!(hooks[0].consecutive_failures, failures);
+        assert_eq!(hooks[0].warned_at.is_some(), warned, "{hooks:?}");
+    };
+
+    // The last attempt fails: the delivery is given up, its job ended.
+    let job = &leased(1).await[0];
+    let given_up = Attempt {
+        status: None,
+        error: Some("connexion refusée"),
+        retry_at: None,
+    };
+    let id: i64 = job.key.parse().unwrap();
+    assert!(
+        store
+            .record_webhook_attempt(&job.lease, id, &given_up, warning, &now)
+            .await
+            .unwrap()
+    );
+    let delivery = &store.webhook_deliveries(insee, hook.id, 1).await.unwrap()[0];
+    assert!(delivery.abandoned_at.is_some() && delivery.delivered_at.is_none());
+    assert_eq!(delivery.last_error.as_deref(), Some("connexion refusée"));
+    assert_eq!(store.job_queue(&now).await.unwrap().jobs, 0);
+    // A lease lost records nothing.
+    assert!(
+        !store
+            .record_webhook_attempt(&job.lease, id, &failed, warning, &now)
+            .await
+            .unwrap()
+    );
+    outcome(1, false).await;
+
+    // Four more failures make five: one warning; a sixth adds none.
+    for job in leased(5).await {
+        let id = job.key.parse().unwrap();
+        store
+            .record_webhook_attempt(&job.lease, id, &failed, warning, &now)
+            .await
+            .unwrap();
+    }
+    outcome(6, true).await;
+    assert_eq!(store.outbox(10).await.unwrap().len(), 1);
+
+    // A success resets the count and the warning: five new failures warn again.
+    let job = &leased(1).await[0];
+    let delivered = Attempt {
+        status: Some(204),
+        error: None,
+        retry_at: None,
+    };
+    store
+        .record_webhook_attempt(
+            &job.lease,
+            job.key.parse().unwrap(),
+            &delivered,
+            warning,
+            &now,
+        )
+        .await
+        .unwrap();
+    outcome(0, false).await;
+    for job in leased(5).await {
+        let id = job.key.parse().unwrap();
+        store
+            .record_webhook_attempt(&job.lease, id, &failed, warning, &now)
+            .await
+            .unwrap();
+    }
+    outcome(5, true).await;
+    let outbox = store.outbox(10).await.unwrap();
+    assert_eq!(outbox.len(), 2);
+    // No data manager: the administrators are warned.
+    let administrator = store.demo_account("administratrice").await.unwrap();
+    assert!(
+        outbox
+            .iter()
+            .all(|e| e.email.to.contains(&administrator.email))
+    );
+    assert_eq!(outbox[0].email.subject, format!("En échec : {}", hook.id));
+}
+
+on_both_backends!(
+    webhook_attempts,
+    attempts_deliver_give_up_and_warn_once_until_a_success
+);

@@ -20,6 +20,7 @@ pub mod quality;
 pub mod releases;
 pub mod support;
 pub mod teams;
+pub mod webhooks;
 
 pub(crate) mod extract;
 mod list;
@@ -135,6 +136,10 @@ use crate::{ApiError, AppState};
         access_requests::event::take_access_event,
         access_requests::message::write_access_message,
         access_requests::authorisations::list_authorisations,
+        webhooks::list::list_webhooks,
+        webhooks::create::create_webhook,
+        webhooks::delete::delete_webhook,
+        webhooks::deliveries::list_deliveries,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -367,6 +372,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/data-producers",
             get(data::producers_list::list_producers),
+        )
+        .route(
+            "/api/v1/data-producers/{slug}/webhooks",
+            get(webhooks::list::list_webhooks).post(webhooks::create::create_webhook),
+        )
+        .route(
+            "/api/v1/data-producers/{slug}/webhooks/{id}",
+            delete(webhooks::delete::delete_webhook),
+        )
+        .route(
+            "/api/v1/data-producers/{slug}/webhooks/{id}/deliveries",
+            get(webhooks::deliveries::list_deliveries),
         )
         .route("/api/v1/data-apis", get(data::apis_list::list_apis))
         .route("/api/v1/data-apis/{slug}", get(data::api_show::show_api))

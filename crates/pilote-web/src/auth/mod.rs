@@ -29,6 +29,7 @@ pub(crate) use admin::{GrantForm, RoleChange, change_role};
 pub(crate) use caller::Caller;
 pub(crate) use headers::security_headers;
 pub(crate) use limits::RateLimits;
+pub(crate) use secret::random_secret;
 pub(crate) use visitor::{Visitor, visitor_layer};
 
 use crate::read_model::ReadModel;
