@@ -245,6 +245,83 @@ pub async fn data_if_empty(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Two requests of the product team for the demo's restricted data, when there are none:
+/// one submitted to the instructor, one validated with its authorisation running.
+pub async fn access_requests_if_empty(store: &Store) -> anyhow::Result<()> {
+    use pilote_domain::data::{AccessEvent, AccessForm, AccessRequest, Side};
+    use pilote_domain::delivery::Party;
+
+    if !store.access_requests().await?.is_empty() {
+        return Ok(());
+    }
+    let member = store.demo_account("membre-produit").await?;
+    let instructor = store.demo_account("instructrice-donnees").await?;
+    let party = |account: &pilote_domain::identity::Account| Party {
+        account: account.id,
+        name: account.display_name(),
+    };
+    let actor = |account: &pilote_domain::identity::Account| Actor::account(account.id);
+    let provider = pilote_domain::Slug::parse("dir-solidarites")?;
+    let form = |dataset: Option<&str>, api: Option<&str>, title: &str, purpose: &str| {
+        AccessForm {
+        dataset: dataset.map(pilote_domain::Slug::parse).transpose().ok().flatten(),
+        api: api.map(pilote_domain::Slug::parse).transpose().ok().flatten(),
+        title: title.to_owned(),
+        purpose: purpose.to_owned(),
+        legal_basis: "Article L. 114-8 du code des relations entre le public et l’administration (échanges de données entre administrations)".to_owned(),
+        legal_basis_url: None,
+        data_requested: "Droits ouverts et montants versés, par foyer".to_owned(),
+        retention_months: Some(12),
+        dpo_email: Some("dpo@demo.gouv.fr".to_owned()),
+        technical_contact_email: Some("sarah.durand@demo.beta.gouv.fr".to_owned()),
+    }
+    };
+    let siret = member
+        .siret
+        .clone()
+        .context("the demo product member has a SIRET")?;
+    let requests = [
+        (
+            form(
+                Some("beneficiaires-aides-sociales-demo"),
+                None,
+                "Repérer les foyers qui ne demandent pas leurs droits",
+                "Droits simples signale aux foyers les aides auxquelles ils ont probablement droit.",
+            ),
+            &[(AccessEvent::Submit, Side::Applicant)][..],
+        ),
+        (
+            form(
+                None,
+                Some("api-droits-sociaux-demo"),
+                "Préremplir la demande d’aide",
+                "Éviter aux foyers de ressaisir ce que l’administration sait déjà.",
+            ),
+            &[
+                (AccessEvent::Submit, Side::Applicant),
+                (AccessEvent::Approve, Side::Instructor),
+            ][..],
+        ),
+    ];
+    for (at, (form, events)) in ["2025-06-03T09:00:00.000000Z", "2025-05-12T14:00:00.000000Z"]
+        .into_iter()
+        .zip(requests)
+    {
+        let draft = AccessRequest::draft(form, provider.clone(), siret.clone(), party(&member), at);
+        let request = store.create_access_request(&draft, &actor(&member)).await?;
+        for (event, side) in events {
+            let (by, account) = match side {
+                Side::Applicant => (party(&member), &member),
+                Side::Instructor => (party(&instructor), &instructor),
+            };
+            store
+                .take_access_event(request.id, *event, *side, "", by, &actor(account), at)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Two support requests of the demo accounts, when there are none: one the steering team
 /// took on and gave to its expert, one waiting for triage.
 pub async fn support_if_empty(store: &Store) -> anyhow::Result<()> {
