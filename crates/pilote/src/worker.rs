@@ -1,10 +1,13 @@
 //! The worker: leases due jobs from the job table, which any number of workers share, and
-//! runs each by its kind: a product's probe, an e-mail of the outbox, a webhook delivery.
+//! runs each by its kind: a product's probe, an e-mail of the outbox, a webhook delivery,
+//! the sweep of access requests waiting on their applicants.
 
 use std::time::Duration;
 
 use chrono::Utc;
 use futures_util::StreamExt;
+use pilote_domain::audit::Actor;
+use pilote_domain::data::access::{ARCHIVE_AFTER_DAYS, REMIND_AFTER_DAYS, SWEEP_JOB};
 use pilote_domain::notification::{EMAIL_JOB, WEBHOOK_JOB};
 use pilote_probe::Prober;
 use pilote_store::{Job, Store, timestamp};
@@ -53,6 +56,15 @@ pub async fn work(
             "no SMTP server configured (--smtp-url, PILOTE_SMTP_URL): this worker leaves the outbox's e-mails to others"
         );
     }
+    // One sweep an hour is enough for reminders counted in days.
+    store
+        .schedule_jobs(
+            SWEEP_JOB,
+            &["requests".to_owned()],
+            3600,
+            &timestamp(Utc::now()),
+        )
+        .await?;
     loop {
         schedule.refresh(store, every).await?;
         let now = Utc::now();
@@ -120,6 +132,7 @@ async fn run(store: &Store, notifier: &Notifier, job: &Job) -> anyhow::Result<Ou
     match job.kind.as_str() {
         EMAIL_JOB => notifier.send_email(store, job).await,
         WEBHOOK_JOB => notifier.deliver_webhook(store, job).await,
+        SWEEP_JOB => sweep(store, job).await,
         kind => {
             tracing::warn!(
                 job = job.lease.id,
@@ -137,4 +150,30 @@ async fn run(store: &Store, notifier: &Notifier, job: &Job) -> anyhow::Result<Ou
             Ok(Outcome::Failed)
         }
     }
+}
+
+/// Reminds the applicants of requests waiting on them for 30 days and archives the drafts
+/// untouched for six months (DESIGN §5 archives drafts, never requests sent back).
+async fn sweep(store: &Store, job: &Job) -> anyhow::Result<Outcome> {
+    let now = Utc::now();
+    let swept = store
+        .sweep_access_requests(
+            &timestamp(now - chrono::Duration::days(REMIND_AFTER_DAYS)),
+            &timestamp(now - chrono::Duration::days(ARCHIVE_AFTER_DAYS)),
+            &Actor::system("worker"),
+            &timestamp(now),
+        )
+        .await?;
+    if swept.reminded + swept.archived > 0 {
+        tracing::info!(
+            reminded = swept.reminded,
+            archived = swept.archived,
+            "access requests swept"
+        );
+    }
+    Ok(if store.finish_job(&job.lease, &timestamp(now)).await? {
+        Outcome::Gone
+    } else {
+        Outcome::Lost
+    })
 }

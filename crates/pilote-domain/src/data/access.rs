@@ -579,6 +579,9 @@ pub struct TrailEntry {
     pub text: String,
 }
 
+/// The job kind of the hourly sweep that reminds applicants and archives stale drafts.
+pub const SWEEP_JOB: &str = "access_sweep";
+
 /// Days without news after which the applicant is reminded of a request waiting on them.
 pub const REMIND_AFTER_DAYS: i64 = 30;
 /// Days without news after which a draft is archived (six months).

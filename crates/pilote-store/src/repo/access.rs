@@ -355,13 +355,16 @@ async fn notify(tx: &mut Tx<'_>, request: &AccessRequest, entry: &TrailEntry) ->
         body.push_str("\n\n");
         body.push_str(&entry.text);
     }
-    let email = Email {
-        to: people.into_iter().map(|(_, email)| email).collect(),
-        subject,
-        body,
-        link: Some(link),
-    };
-    outbox::enqueue_email(tx, &email, &entry.at).await?;
+    // One e-mail each: applicants and instructors do not learn one another's addresses.
+    for (_, address) in people {
+        let email = Email {
+            to: vec![address],
+            subject: subject.clone(),
+            body: body.clone(),
+            link: Some(link.clone()),
+        };
+        outbox::enqueue_email(tx, &email, &entry.at).await?;
+    }
     // Producers follow changes of state, not drafts nor conversations.
     if !matches!(
         entry.kind,
