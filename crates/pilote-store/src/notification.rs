@@ -123,10 +123,11 @@ impl Store {
         dispatch!(self, pool => backend::outbox::subscribe(pool, producer, url, secret, actor, &at).await)
     }
 
-    /// Ends a data producer's subscription; [`crate::StoreError::NotFound`] when it has no
-    /// such active subscription.
+    /// Ends a data producer's subscription, giving up its pending deliveries;
+    /// [`crate::StoreError::NotFound`] when it has no such active subscription.
     pub async fn unsubscribe_webhook(&self, producer: &Slug, id: i64, actor: &Actor) -> Result<()> {
-        dispatch!(self, pool => backend::outbox::unsubscribe(pool, producer, id, actor).await)
+        let at = crate::timestamp(chrono::Utc::now());
+        dispatch!(self, pool => backend::outbox::unsubscribe(pool, producer, id, actor, &at).await)
     }
 
     /// The latest `limit` deliveries of a subscription, latest first.

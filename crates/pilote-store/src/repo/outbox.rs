@@ -313,13 +313,14 @@ pub(crate) async fn subscribe(
     Ok(subscription)
 }
 
-/// Ends subscription `id` of `producer`: no delivery is queued for it any more, and those
-/// pending are abandoned when their turn comes. Its deliveries stay readable.
+/// Ends subscription `id` of `producer` at `at`: no delivery is queued for it any more, and
+/// those pending are given up (their jobs end unsent when their turn comes).
 pub(crate) async fn unsubscribe(
     pool: &Pool,
     producer: &Slug,
     id: i64,
     actor: &Actor,
+    at: &str,
 ) -> Result<()> {
     let mut tx = audit::begin(pool).await?;
     let before = subscription_in(&mut tx, producer, id).await?;
@@ -327,6 +328,14 @@ pub(crate) async fn unsubscribe(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    sqlx::query(
+        "UPDATE webhook_deliveries SET abandoned_at = $2, last_error = $3 WHERE subscription_id = $1 AND delivered_at IS NULL AND abandoned_at IS NULL",
+    )
+    .bind(id)
+    .bind(at)
+    .bind("abonnement supprimé")
+    .execute(&mut *tx)
+    .await?;
     let entry = change(
         AuditAction::Delete,
         "webhook_subscription",
