@@ -171,6 +171,8 @@ pub(crate) async fn emails(pool: &Pool, limit: i64) -> Result<Vec<OutboxEmail>> 
 pub(crate) async fn email_sent(pool: &Pool, lease: &JobLease, id: i64, at: &str) -> Result<bool> {
     let mut tx = pool.begin().await?;
     if !jobs::finish(&mut tx, lease, at).await? {
+        // Now, not when the connection is next used: the write lock is released at once.
+        tx.rollback().await?;
         return Ok(false);
     }
     sqlx::query(
@@ -200,6 +202,7 @@ pub(crate) async fn email_failed(
         None => jobs::finish(&mut tx, lease, at).await?,
     };
     if !held {
+        tx.rollback().await?;
         return Ok(false);
     }
     sqlx::query("UPDATE outbox_emails SET attempts = attempts + 1, last_error = $2 WHERE id = $1")
@@ -450,6 +453,7 @@ pub(crate) async fn delivery_attempted(
         _ => jobs::finish(&mut tx, lease, at).await?,
     };
     if !held {
+        tx.rollback().await?;
         return Ok(false);
     }
     let subscription: Option<i64> =
