@@ -53,8 +53,10 @@ impl Store {
     /// Queues an e-mail in a transaction of its own (writes that notify queue theirs in
     /// their own transaction); an e-mail to nobody is not queued.
     pub async fn queue_email(&self, email: &Email, at: &str) -> Result<()> {
+        // Locked first, as the writes that notify are: on SQLite, a transaction that reads
+        // before it writes may find its snapshot stale.
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = backend::audit::begin(pool).await?;
             backend::outbox::enqueue_email(&mut tx, email, at).await?;
             tx.commit().await?;
             Ok(())
@@ -70,7 +72,7 @@ impl Store {
         at: &str,
     ) -> Result<()> {
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = backend::audit::begin(pool).await?;
             backend::outbox::enqueue_webhooks(&mut tx, provider, event, payload, at).await?;
             tx.commit().await?;
             Ok(())
@@ -123,10 +125,11 @@ impl Store {
         dispatch!(self, pool => backend::outbox::subscribe(pool, producer, url, secret, actor, &at).await)
     }
 
-    /// Ends a data producer's subscription; [`crate::StoreError::NotFound`] when it has no
-    /// such active subscription.
+    /// Ends a data producer's subscription, giving up its pending deliveries;
+    /// [`crate::StoreError::NotFound`] when it has no such active subscription.
     pub async fn unsubscribe_webhook(&self, producer: &Slug, id: i64, actor: &Actor) -> Result<()> {
-        dispatch!(self, pool => backend::outbox::unsubscribe(pool, producer, id, actor).await)
+        let at = crate::timestamp(chrono::Utc::now());
+        dispatch!(self, pool => backend::outbox::unsubscribe(pool, producer, id, actor, &at).await)
     }
 
     /// The latest `limit` deliveries of a subscription, latest first.

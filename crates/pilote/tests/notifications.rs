@@ -158,6 +158,20 @@ async fn outbox_rows_come_with_their_jobs(db: TestDb) {
     let sent = store.outbox_email(outbox[0].id).await.unwrap().unwrap();
     assert_eq!(sent.sent_at.as_deref(), Some(later.as_str()));
     assert_eq!(store.job_queue(&later).await.unwrap().jobs, 1);
+
+    // Ending the subscription gives up its pending delivery.
+    store
+        .unsubscribe_webhook(&insee, second.id, &admin)
+        .await
+        .unwrap();
+    let given_up = store
+        .pending_webhook_delivery(deliveries[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!given_up.active);
+    assert!(given_up.delivery.abandoned_at.is_some(), "{given_up:?}");
+    assert!(given_up.delivery.delivered_at.is_none());
 }
 
 on_both_backends!(outbox_store, outbox_rows_come_with_their_jobs);
@@ -911,4 +925,49 @@ async fn attempts_deliver_give_up_and_warn_once_until_a_success(db: TestDb) {
 on_both_backends!(
     webhook_attempts,
     attempts_deliver_give_up_and_warn_once_until_a_success
+);
+
+async fn an_unreachable_mail_server_leaves_the_email_for_later(db: TestDb) {
+    let store = &db.store;
+    let email = Email {
+        to: vec!["agent@example.org".into()],
+        subject: "Essai".into(),
+        body: "Corps.".into(),
+        link: None,
+    };
+    store
+        .queue_email(&email, &timestamp(Utc::now()))
+        .await
+        .unwrap();
+    let refused = format!("smtp://127.0.0.1:{}", free_port());
+    let (out, _) = pilote(&[
+        "worker",
+        "--database",
+        &db.url,
+        "--once",
+        "--smtp-url",
+        &refused,
+    ]);
+    assert!(
+        out.contains("0 e-mail(s) envoyé(s), 0 webhook(s) livré(s), 1 notification(s) en échec"),
+        "{out}"
+    );
+    let outbox = store.outbox(10).await.unwrap();
+    assert_eq!(outbox[0].attempts, 1);
+    assert!(outbox[0].sent_at.is_none());
+    assert!(outbox[0].last_error.is_some(), "{outbox:?}");
+    // Due again in a minute, not now.
+    let now = Utc::now();
+    let queue = store.job_queue(&timestamp(now)).await.unwrap();
+    assert_eq!((queue.jobs, queue.due), (1, 0));
+    let later = store
+        .job_queue(&timestamp(now + Duration::seconds(61)))
+        .await
+        .unwrap();
+    assert_eq!(later.due, 1);
+}
+
+on_both_backends!(
+    email_retry,
+    an_unreachable_mail_server_leaves_the_email_for_later
 );

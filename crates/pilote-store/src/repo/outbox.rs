@@ -171,6 +171,8 @@ pub(crate) async fn emails(pool: &Pool, limit: i64) -> Result<Vec<OutboxEmail>> 
 pub(crate) async fn email_sent(pool: &Pool, lease: &JobLease, id: i64, at: &str) -> Result<bool> {
     let mut tx = pool.begin().await?;
     if !jobs::finish(&mut tx, lease, at).await? {
+        // Now, not when the connection is next used: the write lock is released at once.
+        tx.rollback().await?;
         return Ok(false);
     }
     sqlx::query(
@@ -200,6 +202,7 @@ pub(crate) async fn email_failed(
         None => jobs::finish(&mut tx, lease, at).await?,
     };
     if !held {
+        tx.rollback().await?;
         return Ok(false);
     }
     sqlx::query("UPDATE outbox_emails SET attempts = attempts + 1, last_error = $2 WHERE id = $1")
@@ -313,13 +316,14 @@ pub(crate) async fn subscribe(
     Ok(subscription)
 }
 
-/// Ends subscription `id` of `producer`: no delivery is queued for it any more, and those
-/// pending are abandoned when their turn comes. Its deliveries stay readable.
+/// Ends subscription `id` of `producer` at `at`: no delivery is queued for it any more, and
+/// those pending are given up (their jobs end unsent when their turn comes).
 pub(crate) async fn unsubscribe(
     pool: &Pool,
     producer: &Slug,
     id: i64,
     actor: &Actor,
+    at: &str,
 ) -> Result<()> {
     let mut tx = audit::begin(pool).await?;
     let before = subscription_in(&mut tx, producer, id).await?;
@@ -327,6 +331,14 @@ pub(crate) async fn unsubscribe(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    sqlx::query(
+        "UPDATE webhook_deliveries SET abandoned_at = $2, last_error = $3 WHERE subscription_id = $1 AND delivered_at IS NULL AND abandoned_at IS NULL",
+    )
+    .bind(id)
+    .bind(at)
+    .bind("abonnement supprimé")
+    .execute(&mut *tx)
+    .await?;
     let entry = change(
         AuditAction::Delete,
         "webhook_subscription",
@@ -441,6 +453,7 @@ pub(crate) async fn delivery_attempted(
         _ => jobs::finish(&mut tx, lease, at).await?,
     };
     if !held {
+        tx.rollback().await?;
         return Ok(false);
     }
     let subscription: Option<i64> =

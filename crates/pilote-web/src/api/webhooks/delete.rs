@@ -9,7 +9,7 @@ use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
 /// Ends a subscription: no event is sent to it any more, and its pending deliveries are
-/// dropped; its past deliveries stay in the log.
+/// given up.
 #[utoipa::path(
     delete,
     path = "/api/v1/data-producers/{slug}/webhooks/{id}",
