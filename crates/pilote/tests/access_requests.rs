@@ -1322,3 +1322,113 @@ async fn outsiders_learn_nothing(db: TestDb) {
 }
 
 on_both_backends!(access_confidentiality, outsiders_learn_nothing);
+
+/// The secret of insee's webhook subscription.
+const WEBHOOK_SECRET: &str = "secret de l'INSEE";
+
+async fn each_event_reaches_the_mailboxes_and_the_producers_receiver(db: TestDb) {
+    use common::notify::{SmtpSink, pilote, receiver};
+    let Some(sink) = SmtpSink::start().await else {
+        return;
+    };
+    let people = setup(&db).await;
+    let (hook, seen) = receiver(WEBHOOK_SECRET, vec![]).await;
+    db.store
+        .subscribe_webhook(
+            &Slug::parse("insee").unwrap(),
+            &hook,
+            WEBHOOK_SECRET,
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    let url = db.url.clone();
+    let app = TestApp::spawn_writable(db).await;
+    // Started and submitted by the applicant, approved by the instructor.
+    let id = request_in(&app, &people, "validated").await;
+    // The worker runs beside this test's runtime, which serves the receiver meanwhile.
+    let smtp = sink.url();
+    let (out, _) = tokio::task::spawn_blocking(move || {
+        pilote(&[
+            "worker",
+            "--database",
+            &url,
+            "--once",
+            "--smtp-url",
+            &smtp,
+            "--public-url",
+            "https://pilote.example.org",
+        ])
+    })
+    .await
+    .unwrap();
+    assert!(out.contains("4 e-mail(s) envoyé(s)"), "{out}");
+    let subject = format!("Demande d’accès n° {id} « Contrôle des aides aux entreprises »");
+    let mut got: Vec<(String, String)> = sink
+        .received()
+        .iter()
+        .map(|mail| {
+            let to = mail["to"].as_array().unwrap();
+            assert_eq!(to.len(), 1, "one recipient per e-mail: {mail}");
+            let body = mail["body"].as_str().unwrap();
+            assert!(
+                body.contains(&format!("https://pilote.example.org/donnees/demandes/{id}")),
+                "{body}"
+            );
+            (
+                to[0].as_str().unwrap().to_owned(),
+                mail["subject"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    // Never the author of the event; never the reporter, who only reads; the colleague
+    // follows the request on its page.
+    let mut want = vec![
+        (
+            "instructrice-insee@exemple.gouv.fr".to_owned(),
+            format!("{subject} : demande soumise"),
+        ),
+        (
+            "responsable-insee@exemple.gouv.fr".to_owned(),
+            format!("{subject} : demande soumise"),
+        ),
+        (
+            "demandeuse@exemple.gouv.fr".to_owned(),
+            format!("{subject} : demande validée"),
+        ),
+        (
+            "responsable-insee@exemple.gouv.fr".to_owned(),
+            format!("{subject} : demande validée"),
+        ),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+
+    // The producer's receiver got the submission and the approval, signed.
+    let mut events: Vec<(String, Value)> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert!(r.signature_valid, "{r:?}");
+            assert_eq!(r.body["request"]["id"], id);
+            assert_eq!(r.body["request"]["siret"], SIRET);
+            (r.event.clone(), r.body["request"]["state"].clone())
+        })
+        .collect();
+    events.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        events,
+        [
+            ("access_request.approve".to_owned(), json!("validated")),
+            ("access_request.submit".to_owned(), json!("submitted")),
+        ]
+    );
+    app.stop().await;
+}
+
+on_both_backends!(
+    access_notices,
+    each_event_reaches_the_mailboxes_and_the_producers_receiver
+);

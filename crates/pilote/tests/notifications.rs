@@ -7,6 +7,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::TestDb;
+use common::notify::{SmtpSink, free_port, pilote, receiver};
 use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
 use pilote_domain::notification::{EMAIL_JOB, Email, WEBHOOK_JOB};
@@ -176,100 +177,6 @@ async fn outbox_rows_come_with_their_jobs(db: TestDb) {
 
 on_both_backends!(outbox_store, outbox_rows_come_with_their_jobs);
 
-/// The `pilote` binary with `args`, waited for; its standard output and error.
-fn pilote(args: &[&str]) -> (String, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pilote"))
-        .args(args)
-        .output()
-        .unwrap();
-    let (out, err) = (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    );
-    assert!(output.status.success(), "{args:?}: {out}\n{err}");
-    (out, err)
-}
-
-/// A port nobody listens on (bound, then let go).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The tests' mail server (`smtp_sink.py`, Python's aiosmtpd), killed when dropped.
-struct SmtpSink {
-    child: std::process::Child,
-    port: u16,
-    file: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl SmtpSink {
-    /// Starts the server and waits for its port; `None`, with the reason, when Python or
-    /// aiosmtpd is missing (`.ci/run` installs them).
-    async fn start() -> Option<Self> {
-        let available = std::process::Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .output()
-            .is_ok_and(|out| out.status.success());
-        if !available {
-            eprintln!(
-                "SKIPPED: python3 with aiosmtpd is missing (pip install aiosmtpd): no real SMTP server for this test"
-            );
-            return None;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("mails.jsonl");
-        let port = free_port();
-        let child = std::process::Command::new("python3")
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py"))
-            .arg(port.to_string())
-            .arg(&file)
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let sink = Self {
-            child,
-            port,
-            file,
-            _dir: dir,
-        };
-        for _ in 0..200 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return Some(sink);
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("the SMTP server did not listen on port {port}");
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// The messages received so far.
-    fn received(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.file)
-            .unwrap_or_default()
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap())
-            .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 async fn support_notices_reach_a_real_mail_server(db: TestDb) {
     let Some(sink) = SmtpSink::start().await else {
         return;
@@ -415,72 +322,6 @@ async fn support_notices_reach_a_real_mail_server(db: TestDb) {
 }
 
 on_both_backends!(support_mails, support_notices_reach_a_real_mail_server);
-
-/// What the tests' webhook receiver saw of one request.
-#[derive(Debug, Clone)]
-struct Received {
-    at: std::time::Instant,
-    signature_valid: bool,
-    event: String,
-    delivery: String,
-    content_type: String,
-    body: Value,
-}
-
-/// A webhook receiver on 127.0.0.1:0 that checks each signature itself and answers the
-/// statuses of `answers` in turn (200 once they run out).
-async fn receiver(
-    secret: &'static str,
-    answers: Vec<u16>,
-) -> (String, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
-    use axum::http::{HeaderMap, StatusCode};
-    use hmac::{Hmac, Mac};
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Received>::new()));
-    let log = seen.clone();
-    let handler = move |headers: HeaderMap, body: axum::body::Bytes| {
-        let log = log.clone();
-        let answers = answers.clone();
-        async move {
-            let at = std::time::Instant::now();
-            let header = |name: &str| {
-                headers
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-            mac.update(&body);
-            let expected = mac
-                .finalize()
-                .into_bytes()
-                .iter()
-                .fold(String::new(), |mut hex, b| {
-                    use std::fmt::Write as _;
-                    let _ = write!(hex, "{b:02x}");
-                    hex
-                });
-            let mut log = log.lock().unwrap();
-            log.push(Received {
-                at,
-                signature_valid: header("x-hub-signature-256") == format!("sha256={expected}"),
-                event: header("x-pilote-event"),
-                delivery: header("x-pilote-delivery"),
-                content_type: header("content-type"),
-                body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-            });
-            let status = answers.get(log.len() - 1).copied().unwrap_or(200);
-            StatusCode::from_u16(status).unwrap()
-        }
-    };
-    let app = axum::Router::new().route("/hook", axum::routing::post(handler));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
-    (url, seen)
-}
 
 async fn webhooks_are_signed_and_retried_with_back_off(db: TestDb) {
     const SECRET: &str = "It's a Secret to Everybody";

@@ -15,6 +15,7 @@ use reqwest::header;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+pub mod notify;
 pub mod oidc;
 
 /// The environment variable naming a PostgreSQL server for tests (an admin URL such as
