@@ -21,6 +21,7 @@ import {
   launch,
   open,
   reflowOverflow,
+  accountOf,
   pagesOf,
   requireServer,
   serverTestOptions,
@@ -95,13 +96,15 @@ for (const server of SERVERS) {
         const context = await browser.newContext({ viewport, bypassCSP: true });
         const page = await context.newPage();
         try {
-          let signedIn = false;
+          let signedInAs = null;
           for (const [template, path, status, needsSignIn] of pages) {
-            if (needsSignIn && !signedIn) {
-              await t.test('sign in as the demo administrator (/connexion)', async () => {
-                await signInAsDemo(page, server.url);
+            const account = accountOf(needsSignIn);
+            if (account && account !== signedInAs) {
+              await t.test(`sign in as the demo account ${account} (/connexion)`, async () => {
+                await page.context().clearCookies();
+                await signInAsDemo(page, server.url, account);
               });
-              signedIn = true;
+              signedInAs = account;
             }
             await checkPage(t, page, server, width, template, path, () => open(page, server.url + path, status));
           }

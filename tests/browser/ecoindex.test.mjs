@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DESKTOP, OUT, SERVERS, demoSessionState, closeBrowser, launch, open, pagesOf, requireServer, serverTestOptions } from './helpers.mjs';
+import { DESKTOP, OUT, SERVERS, accountOf, demoSessionState, closeBrowser, launch, open, pagesOf, requireServer, serverTestOptions } from './helpers.mjs';
 
 const BIN = process.env.PILOTE_BIN;
 const GRADE_A = new Set(['accueil', 'produits', 'produit']);
@@ -110,9 +110,13 @@ for (const server of SERVERS) {
       assert.ok(BIN, 'PILOTE_BIN (the pilote binary, for `pilote ecoindex`) is not set');
       const pages = await pagesOf(server);
       // A few pages at once (each in its own context): the figures do not depend on timing.
-      const session = pages.some((p) => p[3]) ? await demoSessionState(browser, server) : undefined;
+      // One session per demo account the pages are seen as.
+      const sessions = new Map();
+      for (const account of new Set(pages.map((p) => accountOf(p[3])).filter(Boolean))) {
+        sessions.set(account, await demoSessionState(browser, server, account));
+      }
       const measures = await pool(pages, 4, ([, path, status, signedIn]) =>
-        measure(server.url + path, status, signedIn ? session : undefined),
+        measure(server.url + path, status, sessions.get(accountOf(signedIn))),
       );
       const measured = [];
       for (const [i, [template, path]] of pages.entries()) {

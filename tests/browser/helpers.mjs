@@ -114,10 +114,17 @@ export const DEMO_ACCOUNTS = {
   'membre-produit': { label: 'Sarah Durand', name: 'Sarah Durand' },
   'editrice-organisation': { label: 'Élise Fontaine', name: 'Élise Fontaine' },
   'expert-accompagnement': { label: 'Nora Benali', name: 'Nora Benali' },
+  'instructrice-donnees': { label: 'Inès Garnier', name: 'Inès Garnier' },
 };
 
 /** The demo account the form tests sign in as. */
 export const DEMO_ADMIN = 'administratrice';
+
+/**
+ * The demo account a page of `pagesOf` is seen as: its fourth field is `false` (no one),
+ * `true` (the administrator) or a demo account's key.
+ */
+export const accountOf = (signedIn) => (signedIn === true ? DEMO_ADMIN : signedIn || null);
 
 /** The header link to the account page, whose text is the signed-in person's name. */
 export const accountLink = (page) => page.locator('header .fr-header__tools-links a[href="/compte"]');
@@ -273,6 +280,13 @@ export async function pagesOf(server) {
         ['accompagnement-tableau', '/accompagnement/tableau-de-bord', 200, true],
         // The demo's PostgreSQL: the referent's e-mail, the forms to declare and withdraw.
         ['logiciel-connecte', `/logiciels/${s.software}`, 200, true],
+        // Access requests: the administrator has none; the form to start one.
+        ['demandes-acces', '/donnees/demandes', 200, true],
+        ['demande-acces-nouvelle', '/donnees/demandes/nouvelle?jeu=beneficiaires-aides-sociales-demo', 200, true],
+        // The demo's instructor: the queue, a request to decide and a validated one.
+        ['demandes-acces-instruction', '/donnees/demandes', 200, 'instructrice-donnees'],
+        ['demande-acces-soumise', '/donnees/demandes/1', 200, 'instructrice-donnees'],
+        ['demande-acces-validee', '/donnees/demandes/2', 200, 'instructrice-donnees'],
       ]
     : [];
   const data = s.dataset

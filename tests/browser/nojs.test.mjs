@@ -4,7 +4,7 @@
 // shows its phases.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DESKTOP, MOBILE, SERVERS, closeBrowser, launch, open, pagesOf, requireServer, serverTestOptions, signInAsDemo } from './helpers.mjs';
+import { DESKTOP, MOBILE, SERVERS, accountOf, closeBrowser, launch, open, pagesOf, requireServer, serverTestOptions, signInAsDemo } from './helpers.mjs';
 
 let browser;
 let context;
@@ -33,13 +33,15 @@ for (const server of SERVERS) {
       const own = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
       const page = await own.newPage();
       try {
-        let signedIn = false;
+        let signedInAs = null;
         for (const [template, path, status, needsSignIn] of await pagesOf(server)) {
-          if (needsSignIn && !signedIn) {
-            await t.test('sign in as the demo administrator (/connexion, without JavaScript)', async () => {
-              await signInAsDemo(page, server.url);
+          const account = accountOf(needsSignIn);
+          if (account && account !== signedInAs) {
+            await t.test(`sign in as the demo account ${account} (/connexion, without JavaScript)`, async () => {
+              await page.context().clearCookies();
+              await signInAsDemo(page, server.url, account);
             });
-            signedIn = true;
+            signedInAs = account;
           }
           await t.test(`${template} ${path}`, async () => {
             await open(page, server.url + path, status, NOJS);

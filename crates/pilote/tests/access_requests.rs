@@ -1048,6 +1048,12 @@ async fn the_pages_carry_a_request_from_draft_to_authorisation(db: TestDb) {
         .await;
     assert_eq!(status, 303);
 
+    let (status, _) = applicant.get(&format!("{address}/modifier")).await;
+    assert_eq!(
+        status, 409,
+        "submitted: no longer the applicant's to change"
+    );
+
     // The instructor finds it in the queue, filtered by state.
     let instructor = Browser::signed_in(&app, INSTRUCTOR).await;
     let (_, queue) = instructor.get("/donnees/demandes?etat=submitted").await;

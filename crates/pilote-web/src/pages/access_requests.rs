@@ -20,7 +20,7 @@ use pilote_domain::data::{
 use pilote_domain::identity::{Action, Principal};
 use serde::Deserialize;
 
-use super::form_state::{FormState, one_page, page_number, text};
+use super::form_state::{FormState, one_page, page_number, text, when};
 use super::{Layout, PageError, Pagination, page};
 use crate::api::access_requests::list::{AccessFilters, visible};
 use crate::api::access_requests::request_for;
@@ -52,11 +52,6 @@ fn signed_in(visitor: &Visitor) -> Result<&Principal, PageError> {
     visitor.principal.as_ref().ok_or_else(|| {
         ApiError::Unauthorized("connectez-vous pour voir les demandes d’accès aux données").into()
     })
-}
-
-/// A timestamp's day and time, as people read it.
-fn when(at: &str) -> String {
-    at.get(..16).unwrap_or(at).replace('T', " à ")
 }
 
 /// What a request asks for, as a path and a name.
@@ -386,6 +381,12 @@ pub async fn edit(
         return Err(
             ApiError::Forbidden("seule l’organisation demandeuse modifie sa demande").into(),
         );
+    }
+    if !request.state.is_editable() {
+        return Err(ApiError::Conflict(
+            pilote_domain::DomainError::AccessNotEditable(request.state.label()).to_string(),
+        )
+        .into());
     }
     let mut form = FormState::new(label);
     form.fields = fields_of(&request.form);

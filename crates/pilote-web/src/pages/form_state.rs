@@ -94,6 +94,11 @@ impl FormState {
     }
 }
 
+/// A timestamp's day and time, as people read it.
+pub(crate) fn when(at: &str) -> String {
+    at.get(..16).unwrap_or(at).replace('T', " à ")
+}
+
 /// A field's value, trimmed; empty when absent.
 pub(crate) fn text(fields: &BTreeMap<String, String>, name: &str) -> String {
     fields

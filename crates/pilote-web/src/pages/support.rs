@@ -18,7 +18,7 @@ use pilote_domain::delivery::{
 };
 use pilote_domain::identity::{Action, Principal, Target};
 
-use super::form_state::{FormState, one_page, page_number, text};
+use super::form_state::{FormState, one_page, page_number, text, when};
 use super::{Layout, PageError, Pagination, page};
 use crate::api::support::{may_read, request_for};
 use crate::auth::{Visitor, offer};
@@ -86,11 +86,6 @@ fn duration(minutes: i64) -> String {
         (h, 0) => format!("{h} h"),
         (h, m) => format!("{h} h {m:02}"),
     }
-}
-
-/// A timestamp's day and time, as people read it.
-fn when(at: &str) -> String {
-    at.get(..16).unwrap_or(at).replace('T', " à ")
 }
 
 // ---------------------------------------------------------------------------------------
