@@ -1048,10 +1048,14 @@ async fn the_pages_carry_a_request_from_draft_to_authorisation(db: TestDb) {
         .await;
     assert_eq!(status, 303);
 
-    let (status, _) = applicant.get(&format!("{address}/modifier")).await;
+    let (status, page) = applicant.get(&format!("{address}/modifier")).await;
     assert_eq!(
-        status, 409,
+        status, 400,
         "submitted: no longer the applicant's to change"
+    );
+    assert!(
+        page.contains("une demande « Soumise » ne se modifie plus"),
+        "{page}"
     );
 
     // The instructor finds it in the queue, filtered by state.
