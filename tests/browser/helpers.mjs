@@ -299,6 +299,7 @@ export async function pagesOf(server) {
         ['jeu-de-donnees-restreint', `/donnees/jeux-de-donnees/${s.restrictedDataset}`, 200, false],
         ['donnees-api', '/donnees/api', 200, false],
         ['donnees-api-fiche', `/donnees/api/${s.api}`, 200, false],
+        ['donnees-producteurs', '/donnees/producteurs', 200, false],
         ['donnees-producteur', `/donnees/producteurs/${s.producer}`, 200, false],
       ]
     : [];

@@ -1545,6 +1545,7 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
         "/logiciels/libreoffice",
         "/donnees",
         "/donnees/api",
+        "/donnees/producteurs",
         "/donnees/demandes",
         "/donnees/demandes/nouvelle?jeu=sirene-restreint",
     ];

@@ -431,3 +431,75 @@ async fn dataset_and_api_pages(db: TestDb) {
 }
 
 on_both_backends!(pages, dataset_and_api_pages);
+
+/// 35 producers: `producteur-01` to `-05` publish one dataset, `-06` to `-35` two.
+async fn fill_producers(db: &TestDb) {
+    let producers: Vec<Producer> = (1..=35)
+        .map(|n| {
+            serde_json::from_value(serde_json::json!({
+                "slug": format!("producteur-{n:02}"), "name": format!("Producteur {n:02}")
+            }))
+            .unwrap()
+        })
+        .collect();
+    let datasets: Vec<Dataset> = (1..=35)
+        .flat_map(|n| (1..=if n <= 5 { 1 } else { 2 }).map(move |k| (n, k)))
+        .map(|(n, k)| {
+            serde_json::from_value(serde_json::json!({
+                "slug": format!("jeu-{n:02}-{k}"), "title": format!("Jeu {n:02} {k}"),
+                "producer": format!("producteur-{n:02}")
+            }))
+            .unwrap()
+        })
+        .collect();
+    db.store
+        .apply_data_import(
+            &pilote_store::DataImport {
+                source: DataSource::Manual,
+                producers,
+                datasets,
+                apis: vec![],
+            },
+            false,
+            &Actor::system("test"),
+        )
+        .await
+        .unwrap();
+}
+
+async fn producer_filter_and_index(db: TestDb) {
+    fill_producers(&db).await;
+    let app = TestApp::spawn(db, pilote_web::Config::default()).await;
+    let visitor = Browser::with(&app, None);
+
+    // The filter lists the thirty that publish the most, and links to them all.
+    let (status, all) = visitor.get("/donnees").await;
+    assert_eq!(status, 200);
+    assert_eq!(all.matches("<option value=\"producteur-").count(), 30);
+    assert!(all.contains("<option value=\"producteur-35\">Producteur 35 (2)</option>"));
+    assert!(!all.contains("<option value=\"producteur-01\""));
+    assert!(all.contains("href=\"/donnees/producteurs\""));
+    // A smaller producer, once chosen, stays in the list, selected.
+    let (status, chosen) = visitor.get("/donnees?producer=producteur-01").await;
+    assert_eq!(status, 200);
+    assert_eq!(count(&chosen), 1);
+    assert!(chosen.contains("<option value=\"producteur-01\" selected>Producteur 01 (1)</option>"));
+    assert_eq!(chosen.matches("<option value=\"producteur-").count(), 31);
+
+    // The index: every producer by name with its counts, paged by twenty.
+    let (status, index) = visitor.get("/donnees/producteurs").await;
+    assert_eq!(status, 200);
+    assert_eq!(count(&index), 35);
+    let listed = linked(&index, "/donnees/producteurs/");
+    assert_eq!(listed.len(), 20);
+    assert_eq!(listed[0], "producteur-01");
+    assert!(index.contains(
+        "<a href=\"/donnees/producteurs/producteur-06\">Producteur 06</a></th><td>2</td><td>0</td>"
+    ));
+    assert!(index.contains("href=\"/donnees/producteurs?page=2\""));
+    let (_, next) = visitor.get("/donnees/producteurs?page=2").await;
+    assert_eq!(linked(&next, "/donnees/producteurs/").len(), 15);
+    app.stop().await;
+}
+
+on_both_backends!(producers, producer_filter_and_index);

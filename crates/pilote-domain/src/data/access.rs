@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::delivery::Party;
-use crate::identity::Target;
+use crate::identity::{Action, Principal, Target};
 use crate::portfolio::DataQualityWarning;
 use crate::vocabulary::vocabulary;
 use crate::{DomainError, Slug};
@@ -560,6 +560,68 @@ pub struct Authorisation {
     pub ended_at: Option<String>,
 }
 
+/// What a person may see of a dataset's or an API's details (its resources' addresses):
+/// a restricted one's existence is public, its details and its authorised users are not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entitlement {
+    /// The data is open, or open with an account: nothing is withheld.
+    Public,
+    /// The producer's staff (reporters, instructors, managers): the details and who is
+    /// authorised.
+    Staff,
+    /// An agent of an organisation holding an active authorisation, granted then.
+    Authorised {
+        /// When the authorisation was granted, RFC 3339.
+        since: String,
+    },
+    /// Anyone else: the existence only.
+    Withheld,
+}
+
+impl Entitlement {
+    /// Whether the details (resources' addresses, checksums) may be shown.
+    pub const fn allows_details(&self) -> bool {
+        !matches!(self, Self::Withheld)
+    }
+}
+
+/// The one rule of who sees a restricted dataset's or API's details: its producer's staff
+/// (`ReadAuthorisations` on the producer), and the agents of an organisation (SIRET) one of
+/// `authorisations` actively authorises. Open and open-with-account data withholds nothing.
+pub fn entitlement(
+    principal: Option<&Principal>,
+    access: super::AccessType,
+    producer: Option<&Slug>,
+    authorisations: &[Authorisation],
+) -> Entitlement {
+    if access != super::AccessType::Restricted {
+        return Entitlement::Public;
+    }
+    let Some(principal) = principal else {
+        return Entitlement::Withheld;
+    };
+    let target = Target {
+        provider: producer.cloned(),
+        ..Target::default()
+    };
+    if producer.is_some() && principal.may(Action::ReadAuthorisations, &target) {
+        return Entitlement::Staff;
+    }
+    principal
+        .siret
+        .as_deref()
+        .and_then(|siret| {
+            authorisations.iter().find(|a| {
+                a.state == AuthorisationState::Active
+                    && a.siret == siret
+                    && producer.is_none_or(|p| *p == a.provider)
+            })
+        })
+        .map_or(Entitlement::Withheld, |a| Entitlement::Authorised {
+            since: a.granted_at.clone(),
+        })
+}
+
 /// An entry of a request's trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TrailEntry {
@@ -760,5 +822,87 @@ mod tests {
         ] {
             assert!(!is_email(bad), "{bad}");
         }
+    }
+
+    fn person(siret: Option<&str>, grant: Option<(crate::identity::Role, &str)>) -> Principal {
+        Principal {
+            account: 3,
+            name: "Agent".into(),
+            member: None,
+            grants: grant
+                .map(|(role, scope)| {
+                    crate::identity::RoleGrant::new(role, Slug::parse(scope).ok()).unwrap()
+                })
+                .into_iter()
+                .collect(),
+            products: vec![],
+            scopes: None,
+            token: None,
+            siret: siret.map(Into::into),
+        }
+    }
+
+    fn authorisation(siret: &str, state: AuthorisationState) -> Authorisation {
+        Authorisation {
+            id: 1,
+            request: 4,
+            dataset: Slug::parse("base-sirene-restreinte").ok(),
+            api: None,
+            provider: Slug::parse("insee").unwrap(),
+            siret: siret.into(),
+            state,
+            granted_at: "2026-02-01T00:00:00Z".into(),
+            ended_at: None,
+        }
+    }
+
+    #[test]
+    fn who_is_entitled_to_restricted_details() {
+        use super::super::AccessType;
+        use crate::identity::Role;
+        let insee = Slug::parse("insee").ok();
+        let active = [authorisation("13002526500013", AuthorisationState::Active)];
+        let of = |p: Option<&Principal>, auths: &[Authorisation]| {
+            entitlement(p, AccessType::Restricted, insee.as_ref(), auths)
+        };
+        // Open data withholds nothing, even from anonymous visitors.
+        for access in [AccessType::Open, AccessType::Account] {
+            assert_eq!(
+                entitlement(None, access, insee.as_ref(), &[]),
+                Entitlement::Public
+            );
+        }
+        assert_eq!(of(None, &active), Entitlement::Withheld);
+        for role in [Role::DataReporter, Role::DataInstructor, Role::DataManager] {
+            assert_eq!(
+                of(Some(&person(None, Some((role, "insee")))), &[]),
+                Entitlement::Staff
+            );
+        }
+        let elsewhere = person(None, Some((Role::DataInstructor, "dgfip")));
+        assert_eq!(of(Some(&elsewhere), &active), Entitlement::Withheld);
+        let admin = person(None, Some((Role::Administrator, "")));
+        assert_eq!(of(Some(&admin), &active), Entitlement::Withheld);
+        let agent = person(Some("13002526500013"), None);
+        assert_eq!(
+            of(Some(&agent), &active),
+            Entitlement::Authorised {
+                since: "2026-02-01T00:00:00Z".into()
+            }
+        );
+        assert!(of(Some(&agent), &active).allows_details());
+        let other = person(Some("12002701600563"), None);
+        assert_eq!(of(Some(&other), &active), Entitlement::Withheld);
+        assert!(!of(Some(&other), &active).allows_details());
+        for ended in [AuthorisationState::Obsolete, AuthorisationState::Revoked] {
+            let gone = [authorisation("13002526500013", ended)];
+            assert_eq!(of(Some(&agent), &gone), Entitlement::Withheld);
+        }
+        // Without a producer, no staff can be named.
+        let staff = person(None, Some((Role::DataManager, "insee")));
+        assert_eq!(
+            entitlement(Some(&staff), AccessType::Restricted, None, &[]),
+            Entitlement::Withheld
+        );
     }
 }

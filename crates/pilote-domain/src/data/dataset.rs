@@ -100,7 +100,10 @@ pub struct Resource {
     /// Its format, as the source gives it (`csv`, `json`, `page web`).
     #[serde(default)]
     pub format: Option<String>,
-    /// Where to get it.
+    /// Where to get it; `null` when the dataset is restricted and the reader is not
+    /// entitled to its details.
+    #[serde(serialize_with = "url_or_null", deserialize_with = "url_from_null")]
+    #[schema(value_type = Option<String>)]
     pub url: String,
     /// Its size in bytes.
     #[serde(default)]
@@ -133,6 +136,20 @@ impl Resource {
         }
         bad_url([("url", Some(self.url.as_str()))]).map_or(Ok(()), Err)
     }
+}
+
+/// A withheld (empty) address as `null`.
+fn url_or_null<S: serde::Serializer>(url: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if url.is_empty() {
+        serializer.serialize_none()
+    } else {
+        serializer.serialize_str(url)
+    }
+}
+
+/// An address, `null` being a withheld one.
+fn url_from_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// A dataset of the catalogue (« jeu de données »).
@@ -244,6 +261,16 @@ impl Dataset {
         }
     }
 
+    /// Withholds what only those entitled to a restricted dataset may read: its resources'
+    /// addresses and checksums (the rule is [`super::entitlement`]).
+    pub fn redact(&mut self) {
+        for resource in &mut self.resources {
+            resource.url.clear();
+            resource.checksum_type = None;
+            resource.checksum_value = None;
+        }
+    }
+
     /// The resources' formats, lower case, each once.
     pub fn formats(&self) -> Vec<String> {
         let mut formats: Vec<String> = self
@@ -352,6 +379,20 @@ pub(crate) mod tests {
         let mut unnamed_sum = dataset();
         unnamed_sum.resources[0].checksum_type = None;
         assert_eq!(field(unnamed_sum), "resources[0].checksum_type");
+    }
+
+    #[test]
+    fn redaction_withholds_addresses_and_checksums() {
+        let mut ban = dataset();
+        ban.redact();
+        let resource = &ban.resources[0];
+        assert!(resource.url.is_empty());
+        assert_eq!(resource.checksum_value, None);
+        assert_eq!(resource.title, "adresses.csv");
+        let json = serde_json::to_value(resource).unwrap();
+        assert!(json["url"].is_null());
+        let back: Resource = serde_json::from_value(json).unwrap();
+        assert!(back.url.is_empty());
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod project;
 
 pub use access::{
     AccessEvent, AccessForm, AccessRefusal, AccessRequest, AccessState, Authorisation,
-    AuthorisationState, Side, TrailEntry, TrailKind,
+    AuthorisationState, Entitlement, Side, TrailEntry, TrailKind, entitlement,
 };
 pub use api::Api;
 pub use dataset::{Dataset, Frequency, Resource, ResourceType};

@@ -3,8 +3,9 @@
 //!
 //! The filters go through the API's own parsing (`api::data`), so that a bad value is an
 //! error on its field, never a failure. A restricted dataset or API is shown to everyone
-//! with how to ask for access; the addresses of a restricted dataset's resources are not,
-//! and who is authorised never is.
+//! with how to ask for access; the addresses of a restricted dataset's resources only to
+//! those entitled (its producer's staff and the agents of an authorised organisation, the
+//! rule of `pilote_domain::data::entitlement`), and who is authorised only to the staff.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,8 +13,10 @@ use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use pilote_domain::data::{AccessType, Api, DataProject, Dataset, Producer, Resource};
-use pilote_store::{DatasetSort, ProducerCounts};
+use pilote_domain::data::{
+    AccessType, Api, Authorisation, DataProject, Dataset, Entitlement, Producer, Resource,
+};
+use pilote_store::{AuthorisationsOf, DatasetSort, ProducerCounts};
 
 use super::form_state::page_number;
 use super::markdown::to_safe_html;
@@ -21,8 +24,10 @@ use super::products::{Choice, choices};
 use super::{Layout, PAGE_SIZE, PageError, Pagination, page};
 use crate::api::data::apis_list::{ApiQuery, api_filters};
 use crate::api::data::datasets_list::{DatasetQuery, filters};
+use crate::api::data::entitlement_to;
 use crate::api::extract::{parse_query, wanted};
 use crate::api::path_slug;
+use crate::auth::Visitor;
 use crate::{ApiError, AppState};
 
 /// Where a restricted dataset or API is asked for.
@@ -55,14 +60,18 @@ struct Section {
 
 /// The catalogue's parts, `current` being the one shown (or none).
 fn sections(current: &str) -> Vec<Section> {
-    [("/donnees", "Jeux de données"), ("/donnees/api", "API")]
-        .into_iter()
-        .map(|(href, label)| Section {
-            label: label.to_owned(),
-            href: href.to_owned(),
-            current: href == current,
-        })
-        .collect()
+    [
+        ("/donnees", "Jeux de données"),
+        ("/donnees/api", "API"),
+        ("/donnees/producteurs", "Producteurs"),
+    ]
+    .into_iter()
+    .map(|(href, label)| Section {
+        label: label.to_owned(),
+        href: href.to_owned(),
+        current: href == current,
+    })
+    .collect()
 }
 
 /// A share from 0 to 1 as a whole percentage (« 80 % »).
@@ -156,6 +165,37 @@ fn producer_name(
                 .unwrap_or_else(|| p.to_string())
         })
         .unwrap_or_default()
+}
+
+/// How many producers the dataset list's filter offers: the national import has two
+/// hundred, too heavy a select; all of them are on `/donnees/producteurs`.
+const FILTER_PRODUCERS: usize = 30;
+
+/// The dataset list's producer filter: the [`FILTER_PRODUCERS`] publishing the most
+/// datasets, and the one chosen, in the store's order.
+fn producer_choices(producers: &[ProducerCounts], selected: Option<&str>) -> Vec<Choice> {
+    let mut biggest: Vec<&ProducerCounts> = producers.iter().filter(|c| c.datasets > 0).collect();
+    biggest.sort_by_key(|c| std::cmp::Reverse(c.datasets));
+    let kept: Vec<&str> = biggest
+        .iter()
+        .take(FILTER_PRODUCERS)
+        .map(|c| c.producer.slug.as_str())
+        .collect();
+    choices(
+        producers
+            .iter()
+            .filter(|c| {
+                kept.contains(&c.producer.slug.as_str())
+                    || selected == Some(c.producer.slug.as_str())
+            })
+            .map(|c| {
+                (
+                    c.producer.slug.to_string(),
+                    format!("{} ({})", c.producer.name, c.datasets),
+                )
+            }),
+        selected,
+    )
 }
 
 /// The access types as a select's choices.
@@ -330,15 +370,7 @@ pub async fn catalogue(
             .collect(),
         total,
         q: query.q.clone().unwrap_or_default(),
-        producers: choices(
-            producers.iter().filter(|c| c.datasets > 0).map(|c| {
-                (
-                    c.producer.slug.to_string(),
-                    format!("{} ({})", c.producer.name, c.datasets),
-                )
-            }),
-            wanted(query.producer.as_ref()),
-        ),
+        producers: producer_choices(&producers, wanted(query.producer.as_ref())),
         accesses: access_choices(query.access.as_ref()),
         formats: counted(facets.formats, query.format.as_ref()),
         licences: counted(facets.licences, query.licence.as_ref()),
@@ -369,20 +401,20 @@ struct ResourceLine {
     format: String,
     size: String,
     modified: String,
-    /// Its address; none when the dataset is restricted.
+    /// Its address; none when the visitor is not entitled to it.
     url: Option<String>,
     availability: &'static str,
 }
 
 impl ResourceLine {
-    fn new(resource: &Resource, restricted: bool) -> Self {
+    fn new(resource: &Resource, shown: bool) -> Self {
         Self {
             title: resource.title.clone(),
             kind: resource.kind.label(),
             format: resource.format.clone().unwrap_or_default(),
             size: human_size(resource.size),
             modified: day_of(resource.last_modified.as_deref()),
-            url: (!restricted).then(|| resource.url.clone()),
+            url: (shown && !resource.url.is_empty()).then(|| resource.url.clone()),
             availability: match resource.available {
                 Some(true) => "Disponible",
                 Some(false) => "Indisponible",
@@ -410,6 +442,53 @@ struct DatasetPage {
     quality: String,
     resources: Vec<ResourceLine>,
     apis: Vec<Api>,
+    authorised: Authorised,
+}
+
+/// An authorisation in the producer's staff's list.
+struct AuthorisationLine {
+    siret: String,
+    state: &'static str,
+    granted: String,
+    ended: String,
+    request: i64,
+}
+
+/// What a restricted dataset's or API's page tells the visitor of who is authorised: the
+/// list to the producer's staff, the date to an authorised organisation's agent.
+#[derive(Default)]
+struct Authorised {
+    /// The staff's list; `None` for anyone else.
+    lines: Option<Vec<AuthorisationLine>>,
+    /// The day the visitor's organisation was authorised.
+    since: Option<String>,
+}
+
+impl Authorised {
+    fn new(entitlement: &Entitlement, authorisations: &[Authorisation]) -> Self {
+        match entitlement {
+            Entitlement::Staff => Self {
+                lines: Some(
+                    authorisations
+                        .iter()
+                        .map(|a| AuthorisationLine {
+                            siret: a.siret.clone(),
+                            state: a.state.label(),
+                            granted: day_of(Some(a.granted_at.as_str())),
+                            ended: day_of(a.ended_at.as_deref()),
+                            request: a.request,
+                        })
+                        .collect(),
+                ),
+                since: None,
+            },
+            Entitlement::Authorised { since } => Self {
+                lines: None,
+                since: Some(day_of(Some(since.as_str()))),
+            },
+            Entitlement::Public | Entitlement::Withheld => Self::default(),
+        }
+    }
 }
 
 /// The period a dataset covers, as a sentence's end.
@@ -425,6 +504,7 @@ fn coverage(dataset: &Dataset) -> String {
 /// `GET /donnees/jeux-de-donnees/{slug}`.
 pub async fn dataset(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let record = state
@@ -434,6 +514,15 @@ pub async fn dataset(
         .map_err(ApiError::from)?;
     let dataset = record.dataset;
     let restricted = dataset.access == AccessType::Restricted;
+    let (entitlement, authorisations) = entitlement_to(
+        &state,
+        visitor.principal.as_ref(),
+        dataset.access,
+        dataset.producer.as_ref(),
+        AuthorisationsOf::Dataset(dataset.slug.clone()),
+    )
+    .await?;
+    let shown = entitlement.allows_details();
     let request_href = format!(
         "{REQUEST_PATH}?{}",
         form_urlencoded::Serializer::new(String::new())
@@ -455,9 +544,10 @@ pub async fn dataset(
         resources: dataset
             .resources
             .iter()
-            .map(|r| ResourceLine::new(r, restricted))
+            .map(|r| ResourceLine::new(r, shown))
             .collect(),
         apis: record.apis,
+        authorised: Authorised::new(&entitlement, &authorisations),
         dataset,
     })
 }
@@ -616,11 +706,13 @@ struct ApiPage {
     /// when it is neither an address nor an e-mail).
     contact: String,
     contact_href: String,
+    authorised: Authorised,
 }
 
 /// `GET /donnees/api/{slug}`.
 pub async fn api(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let store = state.store();
@@ -638,6 +730,14 @@ pub async fn api(
         None => None,
     };
     let restricted = api.access == AccessType::Restricted;
+    let (entitlement, authorisations) = entitlement_to(
+        &state,
+        visitor.principal.as_ref(),
+        api.access,
+        api.producer.as_ref(),
+        AuthorisationsOf::Api(api.slug.clone()),
+    )
+    .await?;
     let request_href = format!(
         "{REQUEST_PATH}?{}",
         form_urlencoded::Serializer::new(String::new())
@@ -687,6 +787,7 @@ pub async fn api(
             .collect(),
         contact,
         contact_href,
+        authorised: Authorised::new(&entitlement, &authorisations),
         api,
     })
 }
@@ -750,6 +851,59 @@ pub async fn producer(
         apis: apis.iter().map(|a| ApiLine::new(a, &names)).collect(),
         pagination: Pagination::new(&path, "", number, found.total),
         producer,
+    })
+}
+
+/// A line of the producers' index.
+struct ProducerLine {
+    slug: String,
+    name: String,
+    datasets: usize,
+    apis: usize,
+}
+
+#[derive(Template)]
+#[template(path = "data_producers.html")]
+struct ProducersPage {
+    layout: Layout,
+    nav_label: &'static str,
+    sections: Vec<Section>,
+    lines: Vec<ProducerLine>,
+    total: usize,
+    pagination: Pagination,
+}
+
+/// `GET /donnees/producteurs`: every producer with what it publishes, by name, paged.
+pub async fn producers(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Html<String>, PageError> {
+    let mut producers = state
+        .store()
+        .data_producer_counts()
+        .await
+        .map_err(ApiError::from)?;
+    producers.sort_by_cached_key(|c| pilote_search::fold(&c.producer.name));
+    let total = producers.len();
+    let last = total.div_ceil(PAGE_SIZE).max(1);
+    let number = page_number(uri.query()).min(last);
+    page(&ProducersPage {
+        layout: Layout::new("/donnees", &[("/donnees", "Données"), ("", "Producteurs")]),
+        nav_label: "Catalogue des données",
+        sections: sections("/donnees/producteurs"),
+        lines: producers
+            .into_iter()
+            .skip((number - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|c| ProducerLine {
+                slug: c.producer.slug.to_string(),
+                name: c.producer.name,
+                datasets: c.datasets,
+                apis: c.apis,
+            })
+            .collect(),
+        total,
+        pagination: Pagination::new("/donnees/producteurs", "", number, total),
     })
 }
 

@@ -14,7 +14,7 @@ use pilote_domain::data::{AccessType, Dataset, Producer};
 use super::PageError;
 use super::download::Table;
 use crate::api::data::datasets_list::{DatasetQuery, filters};
-use crate::api::data::producers_by_slug;
+use crate::api::data::{producers_by_slug, redact_for};
 use crate::api::extract::Query;
 use crate::{ApiError, AppState};
 
@@ -27,16 +27,18 @@ const ACCESS_RIGHT: &str = "http://publications.europa.eu/resource/authority/acc
 /// More datasets than any catalogue holds: a download is the whole filtered list.
 const ALL: usize = 10_000_000;
 
-/// The catalogue's datasets that match the query, with their producers by slug.
+/// The catalogue's datasets that match the query, with their producers by slug. A download
+/// is anonymous: restricted datasets come without their resources' addresses.
 async fn catalogue(
     state: &AppState,
     query: &DatasetQuery,
 ) -> Result<(Vec<Dataset>, HashMap<String, Producer>), PageError> {
-    let found = state
+    let mut found = state
         .store()
         .list_datasets(&filters(query, 1, ALL)?)
         .await
         .map_err(ApiError::from)?;
+    redact_for(state, None, &mut found.datasets).await?;
     Ok((found.datasets, producers_by_slug(state).await?))
 }
 

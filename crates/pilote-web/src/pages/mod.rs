@@ -160,6 +160,7 @@ pub fn router() -> Router<AppState> {
         .route("/donnees/jeux-de-donnees/{slug}", get(data::dataset))
         .route("/donnees/api", get(data::apis))
         .route("/donnees/api/{slug}", get(data::api))
+        .route("/donnees/producteurs", get(data::producers))
         .route("/donnees/producteurs/{slug}", get(data::producer))
         .route("/donnees/catalogue.ttl", get(data_exports::turtle))
         .route("/donnees/catalogue.jsonld", get(data_exports::json_ld))

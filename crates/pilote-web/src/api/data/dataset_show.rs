@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::path_slug;
+use crate::auth::Caller;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -28,6 +29,10 @@ pub struct DatasetJson {
 }
 
 /// One dataset.
+///
+/// A restricted dataset's resources come without their address (`url: null`) and checksum
+/// unless the token's holder is entitled to them (its producer's staff, or an agent of an
+/// organisation it authorises).
 #[utoipa::path(
     get,
     path = "/api/v1/datasets/{slug}",
@@ -40,9 +45,16 @@ pub struct DatasetJson {
 )]
 pub async fn show_dataset(
     State(state): State<AppState>,
+    caller: Caller,
     Path(slug): Path<String>,
 ) -> Result<Json<DatasetJson>, ApiError> {
-    let record = state.store().dataset(&path_slug(&slug)?).await?;
+    let mut record = state.store().dataset(&path_slug(&slug)?).await?;
+    super::redact_for(
+        &state,
+        caller.principal(),
+        std::slice::from_mut(&mut record.dataset),
+    )
+    .await?;
     Ok(Json(DatasetJson {
         formats: record.dataset.formats(),
         dataset: record.dataset,

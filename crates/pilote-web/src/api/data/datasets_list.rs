@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 
 use crate::api::extract::{Query, wanted};
 use crate::api::{Page, Paging, json_response, render};
+use crate::auth::Caller;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -44,6 +45,10 @@ pub struct DatasetPage {
 }
 
 /// Lists the datasets by title (or the order asked), each with its resources.
+///
+/// A restricted dataset's resources come without their address (`url: null`) and checksum
+/// unless the token's holder is entitled to them (its producer's staff, or an agent of an
+/// organisation it authorises).
 #[utoipa::path(
     get,
     path = "/api/v1/datasets",
@@ -56,12 +61,14 @@ pub struct DatasetPage {
 )]
 pub async fn list_datasets(
     State(state): State<AppState>,
+    caller: Caller,
     Query(query): Query<DatasetQuery>,
     Query(paging): Query<Paging>,
 ) -> Result<Response, ApiError> {
     let (page, page_size) = paging.checked()?;
     let filters = filters(&query, page, page_size)?;
-    let found = state.store().list_datasets(&filters).await?;
+    let mut found = state.store().list_datasets(&filters).await?;
+    super::redact_for(&state, caller.principal(), &mut found.datasets).await?;
     Ok(json_response(render(&Page {
         data: found.datasets,
         page,

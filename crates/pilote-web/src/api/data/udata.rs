@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::datasets_list::{DatasetQuery, filters};
 use crate::api::extract::Query;
 use crate::api::{Paging, path_slug};
+use crate::auth::Caller;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -49,8 +50,9 @@ pub struct UdataResource {
     pub kind: String,
     /// Its format, lower case.
     pub format: Option<String>,
-    /// Its address.
-    pub url: String,
+    /// Its address; `null` when the dataset is restricted and the reader is not entitled
+    /// to its details.
+    pub url: Option<String>,
     /// Its size in bytes.
     pub filesize: Option<i64>,
     /// Its checksum.
@@ -146,7 +148,7 @@ fn udata(dataset: Dataset, producer: Option<&Producer>) -> UdataDataset {
                 title: r.title,
                 kind: r.kind.as_str().to_owned(),
                 format: r.format,
-                url: r.url,
+                url: (!r.url.is_empty()).then_some(r.url),
                 filesize: r.size,
                 checksum: r
                     .checksum_type
@@ -183,14 +185,16 @@ fn udata(dataset: Dataset, producer: Option<&Producer>) -> UdataDataset {
 )]
 pub async fn list(
     State(state): State<AppState>,
+    caller: Caller,
     Query(query): Query<DatasetQuery>,
     Query(paging): Query<Paging>,
 ) -> Result<Json<UdataPage>, ApiError> {
     let (page, page_size) = paging.checked()?;
-    let found = state
+    let mut found = state
         .store()
         .list_datasets(&filters(&query, page, page_size)?)
         .await?;
+    super::redact_for(&state, caller.principal(), &mut found.datasets).await?;
     let producers = super::producers_by_slug(&state).await?;
     let link = |number: usize| format!("/api/1/datasets/?page={number}&page_size={page_size}");
     Ok(Json(UdataPage {
@@ -223,8 +227,15 @@ pub async fn list(
 )]
 pub async fn show(
     State(state): State<AppState>,
+    caller: Caller,
     Path(slug): Path<String>,
 ) -> Result<Json<UdataDataset>, ApiError> {
-    let record = state.store().dataset(&path_slug(&slug)?).await?;
+    let mut record = state.store().dataset(&path_slug(&slug)?).await?;
+    super::redact_for(
+        &state,
+        caller.principal(),
+        std::slice::from_mut(&mut record.dataset),
+    )
+    .await?;
     Ok(Json(udata(record.dataset, record.producer.as_ref())))
 }
