@@ -6,12 +6,12 @@
 
 mod common;
 
-use common::{TestApp, TestDb};
+use common::{Agent, TestApp, TestDb};
 use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
 use pilote_domain::data::{Api, DataSource, Dataset, Producer};
-use pilote_domain::identity::{ProviderIdentity, Role, RoleGrant, Scope};
-use pilote_store::{DataImport, DemoAccount};
+use pilote_domain::identity::{Role, Scope};
+use pilote_store::DataImport;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -38,14 +38,7 @@ const ADMIN: &str = "admin-donnees";
 /// An account without SIRET.
 const NO_SIRET: &str = "sans-siret";
 
-/// A person of the tests: key, SIRET, role granted with its producer.
-type Person = (
-    &'static str,
-    Option<&'static str>,
-    Option<(Role, &'static str)>,
-);
-
-const PEOPLE: [Person; 9] = [
+const PEOPLE: [Agent; 9] = [
     (APPLICANT, Some(SIRET), None),
     (COLLEAGUE, Some(SIRET), None),
     (OUTSIDER, Some(OTHER_SIRET), None),
@@ -106,70 +99,12 @@ async fn setup(db: &TestDb) -> People {
         )
         .await
         .unwrap();
+    db.add_agents(&PEOPLE).await;
     let mut tokens = Vec::new();
-    for (key, siret, grant) in PEOPLE {
-        db.store
-            .ensure_demo_account(
-                &DemoAccount {
-                    key,
-                    identity: ProviderIdentity {
-                        sub: String::new(),
-                        email: format!("{key}@exemple.gouv.fr"),
-                        given_name: key.into(),
-                        usual_name: "Agent".into(),
-                        siret: siret.map(Into::into),
-                        uid: None,
-                    },
-                    member: None,
-                    grants: grant
-                        .map(|(role, scope)| {
-                            RoleGrant::new(
-                                role,
-                                (!scope.is_empty()).then(|| Slug::parse(scope).unwrap()),
-                            )
-                            .unwrap()
-                        })
-                        .into_iter()
-                        .collect(),
-                },
-                &actor,
-            )
-            .await
-            .unwrap();
-    }
-    let app_free_tokens = TokenMaker(db);
     for (key, _, _) in PEOPLE {
-        tokens.push((key, app_free_tokens.token(key).await));
+        tokens.push((key, db.token_for(key, &Scope::ALL).await));
     }
     People { tokens }
-}
-
-/// Makes tokens before the server starts.
-struct TokenMaker<'a>(&'a TestDb);
-
-impl TokenMaker<'_> {
-    async fn token(&self, key: &str) -> String {
-        let account = self.0.store.demo_account(key).await.unwrap();
-        let token = format!("pilote_{}", uuid::Uuid::new_v4().simple());
-        let now = chrono::Utc::now();
-        self.0
-            .store
-            .create_token(
-                &pilote_store::NewToken {
-                    account: account.id,
-                    name: "tests".into(),
-                    prefix: token.chars().take(13).collect(),
-                    token_hash: common::sha256_hex(&token),
-                    scopes: Scope::ALL.to_vec(),
-                    created_at: pilote_store::timestamp(now),
-                    expires_at: pilote_store::timestamp(now + chrono::Duration::days(1)),
-                },
-                &Actor::system("test"),
-            )
-            .await
-            .unwrap();
-        token
-    }
 }
 
 fn complete_form() -> Value {

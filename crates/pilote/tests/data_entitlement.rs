@@ -9,15 +9,15 @@
 
 mod common;
 
-use common::{Browser, TestApp, TestDb};
+use common::{Agent, Browser, TestApp, TestDb};
 use pilote_domain::Slug;
 use pilote_domain::audit::Actor;
 use pilote_domain::data::{
     AccessEvent, AccessForm, AccessRequest, Api, DataSource, Dataset, Producer, Side,
 };
 use pilote_domain::delivery::Party;
-use pilote_domain::identity::{ProviderIdentity, Role, RoleGrant, Scope};
-use pilote_store::{DataImport, DemoAccount};
+use pilote_domain::identity::{Role, Scope};
+use pilote_store::DataImport;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -40,14 +40,7 @@ const AGENT_B: &str = "agent-b";
 const INSTRUCTOR: &str = "instructrice-insee";
 const OTHER_INSTRUCTOR: &str = "instructeur-dgfip";
 
-/// A person of the tests: key, SIRET, role granted with its producer.
-type Person = (
-    &'static str,
-    Option<&'static str>,
-    Option<(Role, &'static str)>,
-);
-
-const PEOPLE: [Person; 4] = [
+const PEOPLE: [Agent; 4] = [
     (AGENT_A, Some(SIRET_A), None),
     (AGENT_B, Some(SIRET_B), None),
     (INSTRUCTOR, None, Some((Role::DataInstructor, "insee"))),
@@ -100,32 +93,7 @@ async fn setup(db: &TestDb) -> i64 {
         )
         .await
         .unwrap();
-    for (key, siret, grant) in PEOPLE {
-        db.store
-            .ensure_demo_account(
-                &DemoAccount {
-                    key,
-                    identity: ProviderIdentity {
-                        sub: String::new(),
-                        email: format!("{key}@exemple.gouv.fr"),
-                        given_name: key.into(),
-                        usual_name: "Agent".into(),
-                        siret: siret.map(Into::into),
-                        uid: None,
-                    },
-                    member: None,
-                    grants: grant
-                        .map(|(role, scope)| {
-                            RoleGrant::new(role, Some(Slug::parse(scope).unwrap())).unwrap()
-                        })
-                        .into_iter()
-                        .collect(),
-                },
-                &actor,
-            )
-            .await
-            .unwrap();
-    }
+    db.add_agents(&PEOPLE).await;
     let dataset = approved(db, Some(RESTRICTED), None).await;
     approved(db, None, Some(RESTRICTED_API)).await;
     dataset

@@ -7,7 +7,7 @@
 //! the log entry stand or fall together.
 
 use pilote_domain::Slug;
-use pilote_domain::audit::{Actor, AuditAction};
+use pilote_domain::audit::Actor;
 use pilote_domain::data::{
     AccessEvent, AccessForm, AccessRefusal, AccessRequest, AccessState, Authorisation,
     AuthorisationState, Side, TrailEntry, TrailKind,
@@ -19,7 +19,6 @@ use sqlx::{FromRow, Transaction};
 
 use super::Db;
 use super::audit;
-use super::impact::change;
 use super::outbox;
 use crate::{Result, StoreError};
 
@@ -403,30 +402,15 @@ async fn log(
     after: &AccessRequest,
     entry: &TrailEntry,
 ) -> Result<()> {
-    // Messages change nothing of the request: the log keeps the message itself.
-    let entry = if entry.kind == TrailKind::Message {
-        change(
-            AuditAction::Create,
-            "access_message",
-            entry.id.to_string(),
-            None,
-            Some(entry),
-        )?
-    } else {
-        let action = if before.is_some() {
-            AuditAction::Update
-        } else {
-            AuditAction::Create
-        };
-        change(
-            action,
-            "access_request",
-            after.id.to_string(),
-            before,
-            Some(after),
-        )?
-    };
-    audit::append(tx, actor, &[entry]).await
+    let message = (entry.kind == TrailKind::Message).then_some((entry.id, entry));
+    audit::log_step(
+        tx,
+        actor,
+        ("access_request", "access_message"),
+        (after.id, before, after),
+        message,
+    )
+    .await
 }
 
 fn entry(request: &AccessRequest, by: Party, kind: TrailKind, text: &str, at: &str) -> TrailEntry {

@@ -47,6 +47,40 @@ async fn lock(tx: &mut Tx<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Logs a step of a request that keeps a trail (support, access): the request before and
+/// after, under `kinds.0`; or, for a message, which changes nothing of the request, the
+/// message itself under `kinds.1`.
+pub(crate) async fn log_step<R: serde::Serialize, M: serde::Serialize>(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    kinds: (&str, &str),
+    request: (i64, Option<&R>, &R),
+    message: Option<(i64, &M)>,
+) -> Result<()> {
+    let (id, before, after) = request;
+    let entry = match message {
+        Some((number, message)) => super::impact::change(
+            AuditAction::Create,
+            kinds.1,
+            number.to_string(),
+            None,
+            Some(message),
+        )?,
+        None => super::impact::change(
+            if before.is_some() {
+                AuditAction::Update
+            } else {
+                AuditAction::Create
+            },
+            kinds.0,
+            id.to_string(),
+            before,
+            Some(after),
+        )?,
+    };
+    append(tx, actor, &[entry]).await
+}
+
 /// Appends one chained entry per change, personal values sealed under their subject's key
 /// (created on first need).
 ///

@@ -6,7 +6,7 @@
 //! together.
 
 use pilote_domain::Slug;
-use pilote_domain::audit::{Actor, AuditAction};
+use pilote_domain::audit::Actor;
 use pilote_domain::delivery::{
     Notification, Outcome, Party, SupportEvent, SupportEventKind, SupportKind, SupportRequest,
     SupportStatus, SupportStep, Urgency,
@@ -17,7 +17,6 @@ use sqlx::{FromRow, Transaction};
 
 use super::Db;
 use super::audit;
-use super::impact::change;
 use super::outbox;
 use crate::{Result, StoreError};
 
@@ -295,30 +294,15 @@ async fn log(
     after: &SupportRequest,
     event: &SupportEvent,
 ) -> Result<()> {
-    // Messages change nothing of the request: the log keeps the message itself.
-    let entry = if event.kind == SupportEventKind::Message {
-        change(
-            AuditAction::Create,
-            "support_message",
-            event.id.to_string(),
-            None,
-            Some(event),
-        )?
-    } else {
-        let action = if before.is_some() {
-            AuditAction::Update
-        } else {
-            AuditAction::Create
-        };
-        change(
-            action,
-            "support_request",
-            after.id.to_string(),
-            before,
-            Some(after),
-        )?
-    };
-    audit::append(tx, actor, &[entry]).await
+    let message = (event.kind == SupportEventKind::Message).then_some((event.id, event));
+    audit::log_step(
+        tx,
+        actor,
+        ("support_request", "support_message"),
+        (after.id, before, after),
+        message,
+    )
+    .await
 }
 
 /// Files `request` (already checked) by `requester` at `at`; returns it as stored.

@@ -67,7 +67,79 @@ impl Drop for CreatedDatabase {
     }
 }
 
+/// An agent of the tests: demo account key, SIRET, and a role granted with its record.
+pub type Agent = (
+    &'static str,
+    Option<&'static str>,
+    Option<(pilote_domain::identity::Role, &'static str)>,
+);
+
 impl TestDb {
+    /// A new API token of a demo account (the demo accounts must exist), with `scopes`.
+    pub async fn token_for(
+        &self,
+        demo_key: &str,
+        scopes: &[pilote_domain::identity::Scope],
+    ) -> String {
+        let account = self
+            .store
+            .demo_account(demo_key)
+            .await
+            .expect("demo account");
+        let token = format!("pilote_{}", uuid::Uuid::new_v4().simple());
+        let hash = sha256_hex(&token);
+        let now = chrono::Utc::now();
+        self.store
+            .create_token(
+                &pilote_store::NewToken {
+                    account: account.id,
+                    name: "tests".into(),
+                    prefix: token.chars().take(13).collect(),
+                    token_hash: hash,
+                    scopes: scopes.to_vec(),
+                    created_at: pilote_store::timestamp(now),
+                    expires_at: pilote_store::timestamp(now + chrono::Duration::days(1)),
+                },
+                &pilote_domain::audit::Actor::system("test"),
+            )
+            .await
+            .expect("token");
+        token
+    }
+
+    /// Creates the demo accounts of `agents`: e-mail `{key}@exemple.gouv.fr`, name
+    /// `{key} Agent`, the SIRET and role given (a role's record left empty for none).
+    pub async fn add_agents(&self, agents: &[Agent]) {
+        for (key, siret, grant) in agents {
+            self.store
+                .ensure_demo_account(
+                    &pilote_store::DemoAccount {
+                        key,
+                        identity: pilote_domain::identity::ProviderIdentity {
+                            sub: String::new(),
+                            email: format!("{key}@exemple.gouv.fr"),
+                            given_name: (*key).into(),
+                            usual_name: "Agent".into(),
+                            siret: siret.map(Into::into),
+                            uid: None,
+                        },
+                        member: None,
+                        grants: grant
+                            .iter()
+                            .map(|(role, scope)| {
+                                let scope = (!scope.is_empty())
+                                    .then(|| pilote_domain::Slug::parse(scope).unwrap());
+                                pilote_domain::identity::RoleGrant::new(*role, scope).unwrap()
+                            })
+                            .collect(),
+                    },
+                    &pilote_domain::audit::Actor::system("test"),
+                )
+                .await
+                .unwrap();
+        }
+    }
+
     /// A fresh database on `backend`, or `None` (with a message) when PostgreSQL is not configured.
     pub async fn fresh(backend: Backend) -> Option<Self> {
         match backend {
@@ -271,32 +343,7 @@ impl TestApp {
         demo_key: &str,
         scopes: &[pilote_domain::identity::Scope],
     ) -> String {
-        let account = self
-            .db
-            .store
-            .demo_account(demo_key)
-            .await
-            .expect("demo account");
-        let token = format!("pilote_{}", uuid::Uuid::new_v4().simple());
-        let hash = sha256_hex(&token);
-        let now = chrono::Utc::now();
-        self.db
-            .store
-            .create_token(
-                &pilote_store::NewToken {
-                    account: account.id,
-                    name: "tests".into(),
-                    prefix: token.chars().take(13).collect(),
-                    token_hash: hash,
-                    scopes: scopes.to_vec(),
-                    created_at: pilote_store::timestamp(now),
-                    expires_at: pilote_store::timestamp(now + chrono::Duration::days(1)),
-                },
-                &pilote_domain::audit::Actor::system("test"),
-            )
-            .await
-            .expect("token");
-        token
+        self.db.token_for(demo_key, scopes).await
     }
 
     pub fn url(&self, path: &str) -> String {
