@@ -236,6 +236,8 @@ pub enum Action {
     ReadAuthorisations,
     /// Subscribe receivers to a data producer's events, end them, read their deliveries.
     ManageWebhooks,
+    /// Add trainings to the catalogue and record who attended them.
+    ManageTrainings,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -515,6 +517,12 @@ pub const PERMISSIONS: &[Permission] = &[
         label: "gérer les webhooks d'un producteur de données",
         scope: Scope::Admin,
         rules: &[Rule::Administrator, Rule::DataManager],
+    },
+    Permission {
+        action: Action::ManageTrainings,
+        label: "ajouter une formation au catalogue et enregistrer ses participants",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator],
     },
     Permission {
         action: Action::ManageOwnTokens,
@@ -825,6 +833,7 @@ mod tests {
             Action::WriteAccessMessage,
             Action::ReadAuthorisations,
             Action::ManageWebhooks,
+            Action::ManageTrainings,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);

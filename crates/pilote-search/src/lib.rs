@@ -1,6 +1,21 @@
-//! Pilote's search. For now, the text folding that every lookup shares: case and accents
-//! are ignored, so that `demarches` finds « Démarches ». The full-text index (tantivy,
-//! French stemming, facets) arrives with the search issue.
+//! Pilote's search: one tantivy index of every public entity, with French analysis (stop
+//! words, accent and case folding, stemming), typo tolerance, type-ahead prefixes, facets
+//! and highlights; and the text folding that every simple lookup shares.
+//!
+//! The caller turns its records into [`Document`]s, writes them with
+//! [`SearchIndex::rebuild`] or [`SearchIndex::apply`], and reads with
+//! [`SearchIndex::search`].
+
+mod analysis;
+mod document;
+mod index;
+
+pub use analysis::{FUZZY_MIN_LETTERS, PREFIX_MIN_LETTERS};
+pub use document::{Document, Facet, Kind};
+pub use index::{
+    Change, FACET_VALUES, FacetCounts, Highlight, Hit, MAX_PAGE_SIZE, Query, Results,
+    SCHEMA_VERSION, SearchError, SearchIndex, Sort,
+};
 
 /// Folds text for comparison (lower case, no accents, single spaces): the domain's rule,
 /// shared by every lookup.

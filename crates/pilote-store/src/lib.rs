@@ -77,6 +77,7 @@ mod notification;
 mod quality;
 mod release;
 mod support;
+mod training;
 pub use commons::{Catalogue, DeclaredBy, Replaced, Step};
 pub use data::{
     ApiFilters, DataImport, DataImported, DatasetFacets, DatasetFilters, DatasetPage,

@@ -42,6 +42,8 @@ pub(crate) mod release;
 mod schema;
 #[path = "repo/support.rs"]
 pub(crate) mod support;
+#[path = "repo/training.rs"]
+pub(crate) mod training;
 pub(crate) use schema::migrate;
 
 /// Serialises the writers of the audit chain until their transaction ends (the key spells

@@ -18,8 +18,10 @@ pub mod organisations;
 pub mod products;
 pub mod quality;
 pub mod releases;
+pub mod retention;
 pub mod support;
 pub mod teams;
+pub mod trainings;
 pub mod webhooks;
 
 pub(crate) mod extract;
@@ -140,6 +142,11 @@ use crate::{ApiError, AppState};
         webhooks::create::create_webhook,
         webhooks::delete::delete_webhook,
         webhooks::deliveries::list_deliveries,
+        retention::show::show_retention,
+        trainings::list::list_trainings,
+        trainings::create::create_training,
+        trainings::show::show_training,
+        trainings::attend::record_attendee,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
@@ -413,6 +420,19 @@ pub fn router() -> Router<AppState> {
         .route("/api/1/datasets/{slug}/", get(data::udata::show))
         .route("/api/v1/teams", get(teams::list::list_teams))
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))
+        .route("/api/v1/retention", get(retention::show::show_retention))
+        .route(
+            "/api/v1/trainings",
+            get(trainings::list::list_trainings).post(trainings::create::create_training),
+        )
+        .route(
+            "/api/v1/trainings/{id}",
+            get(trainings::show::show_training),
+        )
+        .route(
+            "/api/v1/trainings/{id}/attendees",
+            post(trainings::attend::record_attendee),
+        )
 }
 
 /// The OpenAPI document served at `/api/openapi.json`.

@@ -12,8 +12,9 @@ pub struct Bar {
 }
 
 /// Series colours from the DSFR illustrative palette, readable in both themes.
-const COLOURS: [&str; 8] = [
+const COLOURS: [&str; 11] = [
     "#18753c", "#0063cb", "#6a6af4", "#b34000", "#716043", "#a558a0", "#666666", "#ce0500",
+    "#009081", "#c3992a", "#7d4e5b",
 ];
 
 const WIDTH: usize = 720;
@@ -22,8 +23,20 @@ const LEFT: usize = 40;
 const BOTTOM: usize = 24;
 const LEGEND: usize = 150;
 
-/// A stacked bar chart as inline SVG, labelled by `title_id` and described by `desc`.
+/// A stacked bar chart as inline SVG, titled `title` and described by `desc`.
 pub fn stacked_bars(series: &[&str], bars: &[Bar], title: &str, desc: &str) -> String {
+    stacked_bars_in("chart", series, bars, title, desc)
+}
+
+/// The same, its title and description ids starting with `id` (unique within the page);
+/// a bar with an empty label is drawn without one, so that long series stay readable.
+pub fn stacked_bars_in(
+    id: &str,
+    series: &[&str],
+    bars: &[Bar],
+    title: &str,
+    desc: &str,
+) -> String {
     let max = bars
         .iter()
         .map(|bar| bar.values.iter().sum::<usize>())
@@ -37,7 +50,8 @@ pub fn stacked_bars(series: &[&str], bars: &[Bar], title: &str, desc: &str) -> S
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="pilote-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{}</title><desc id="chart-desc">{}</desc>"#,
+        r#"<svg class="pilote-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{0}-title {0}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{0}-title">{1}</title><desc id="{0}-desc">{2}</desc>"#,
+        escape(id),
         escape(title),
         escape(desc)
     );
@@ -66,6 +80,9 @@ pub fn stacked_bars(series: &[&str], bars: &[Bar], title: &str, desc: &str) -> S
                 r#"<rect x="{x}" y="{top}" width="{bar_width}" height="{height}" fill="{}"/>"#,
                 COLOURS[serie % COLOURS.len()]
             );
+        }
+        if bar.label.is_empty() {
+            continue;
         }
         let _ = write!(
             svg,

@@ -22,7 +22,9 @@ mod observatory;
 mod products;
 mod quality;
 mod releases;
+mod retention;
 mod support;
+mod trainings;
 
 use askama::Template;
 use axum::Router;
@@ -269,6 +271,19 @@ pub fn router() -> Router<AppState> {
         .route("/donnees-personnelles", get(legal::personal_data))
         .route("/plan-du-site", get(legal::site_map))
         .route("/static/{name}", get(assets::serve))
+        .route("/talents/retention", get(retention::show))
+        .route("/talents/retention.csv", get(retention::csv))
+        .route("/talents/retention.json", get(retention::json))
+        .route("/talents/formations", get(trainings::list))
+        .route(
+            "/talents/formations/nouvelle",
+            get(trainings::new).post(trainings::create),
+        )
+        .route("/talents/formations/{id}", get(trainings::show))
+        .route(
+            "/talents/formations/{id}/participants",
+            post(trainings::attend),
+        )
 }
 
 /// A main navigation entry.

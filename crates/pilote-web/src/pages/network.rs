@@ -526,6 +526,8 @@ struct MemberPage<'a> {
     bio: String,
     /// Shown to the member and administrators only.
     personal: Option<crate::read_model::PersonalFields>,
+    /// The trainings the member attended (« Formations suivies »).
+    trainings: Vec<pilote_domain::talent::training::Training>,
 }
 
 /// `GET /membres/{slug}`: the public fields of a member.
@@ -536,6 +538,11 @@ pub async fn member(
     let slug = path_slug(&slug)?;
     let model = state.model();
     let member = model.member(&slug).ok_or(ApiError::NotFound)?;
+    let trainings = state
+        .store()
+        .trainings_of(&slug)
+        .await
+        .map_err(ApiError::from)?;
     let missions = member
         .missions
         .iter()
@@ -581,6 +588,7 @@ pub async fn member(
         .then(|| model.personal(&member.slug).cloned().unwrap_or_default()),
         missions,
         member,
+        trainings,
     })
 }
 

@@ -1,0 +1,780 @@
+//! The tantivy index: schema, writing, searching.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query as TQuery,
+    TermQuery,
+};
+use tantivy::schema::{
+    FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+};
+
+use crate::analysis::{self, FOLDED, FRENCH, QueryWord};
+use crate::document::{Document, Facet, Kind};
+
+/// Bumped whenever the schema or the analysis changes: an index of another version is
+/// rebuilt rather than read.
+pub const SCHEMA_VERSION: u32 = 1;
+/// The most results one page holds.
+pub const MAX_PAGE_SIZE: usize = 1000;
+/// The most values listed per facet.
+pub const FACET_VALUES: usize = 50;
+
+const WRITER_MEMORY: usize = 50_000_000;
+const TITLE_BOOST: f32 = 3.0;
+const SUMMARY_BOOST: f32 = 2.0;
+const BODY_BOOST: f32 = 1.0;
+const TITLE_LOOSE_BOOST: f32 = 1.5;
+const TEXT_LOOSE_BOOST: f32 = 0.3;
+
+/// The search layer's error.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index could not be read or written.
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The index directory could not be prepared.
+    #[error("search index directory {path}: {source}")]
+    Directory {
+        /// The directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A lock was poisoned by a panicking writer.
+    #[error("search index writer poisoned")]
+    Poisoned,
+}
+
+/// A write to the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Adds the document, replacing any with the same kind and slug.
+    Upsert(Document),
+    /// Removes the document of this kind and slug, if any.
+    Delete {
+        /// Its kind.
+        kind: Kind,
+        /// Its slug.
+        slug: String,
+    },
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Best match first (most recent first without words).
+    #[default]
+    Relevance,
+    /// Most recent first.
+    Date,
+}
+
+/// A search: words, filters, order and page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// The words typed; the last one is matched as a prefix.
+    pub text: String,
+    /// Selected facet values: within a facet any value matches, across facets all must.
+    pub filters: BTreeMap<Facet, BTreeSet<String>>,
+    /// The order.
+    pub sort: Sort,
+    /// The page, from 1.
+    pub page: usize,
+    /// Results per page, from 1 to [`MAX_PAGE_SIZE`].
+    pub page_size: usize,
+}
+
+impl Default for Query {
+    fn default() -> Query {
+        Query {
+            text: String::new(),
+            filters: BTreeMap::new(),
+            sort: Sort::Relevance,
+            page: 1,
+            page_size: 20,
+        }
+    }
+}
+
+impl Query {
+    /// A query for these words, first page.
+    pub fn new(text: impl Into<String>) -> Query {
+        Query {
+            text: text.into(),
+            ..Query::default()
+        }
+    }
+
+    /// Adds a filter value.
+    #[must_use]
+    pub fn filter(mut self, facet: Facet, value: impl Into<String>) -> Query {
+        self.filters.entry(facet).or_default().insert(value.into());
+        self
+    }
+
+    /// Sets the order.
+    #[must_use]
+    pub fn sort(mut self, sort: Sort) -> Query {
+        self.sort = sort;
+        self
+    }
+
+    /// Sets the page and its size.
+    #[must_use]
+    pub fn page(mut self, page: usize, page_size: usize) -> Query {
+        self.page = page;
+        self.page_size = page_size;
+        self
+    }
+}
+
+/// A piece of a matching text with the matched words' byte ranges.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Highlight {
+    /// Which text: `title`, `summary` or `body`.
+    pub field: &'static str,
+    /// The excerpt.
+    pub text: String,
+    /// Byte ranges of the matched words in `text`.
+    pub ranges: Vec<Range<usize>>,
+}
+
+impl Highlight {
+    /// The excerpt as HTML, matched words in `<mark>`, everything else escaped.
+    pub fn to_html(&self) -> String {
+        let mut html = String::with_capacity(self.text.len() + 16 * self.ranges.len());
+        let mut at = 0;
+        for range in &self.ranges {
+            escape_into(&mut html, &self.text[at..range.start]);
+            html.push_str("<mark>");
+            escape_into(&mut html, &self.text[range.clone()]);
+            html.push_str("</mark>");
+            at = range.end;
+        }
+        escape_into(&mut html, &self.text[at..]);
+        html
+    }
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Its kind.
+    pub kind: Kind,
+    /// Its slug.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// Its summary.
+    pub summary: String,
+    /// Its date.
+    pub date: Option<NaiveDate>,
+    /// Relevance score (0 when sorted by date).
+    pub score: f32,
+    /// Excerpts with the matched words.
+    pub highlights: Vec<Highlight>,
+}
+
+/// The counts of one facet's values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCounts {
+    /// The facet.
+    pub facet: Facet,
+    /// Values and how many results each would give, most first.
+    pub values: Vec<(String, u64)>,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Results {
+    /// How many documents match.
+    pub total: usize,
+    /// The page's results.
+    pub hits: Vec<Hit>,
+    /// Each facet's counts, computed with every other facet's filter applied.
+    pub facets: Vec<FacetCounts>,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    key: Field,
+    kind: Field,
+    slug: Field,
+    title: Field,
+    summary: Field,
+    body: Field,
+    title_words: Field,
+    text_words: Field,
+    facets: Field,
+    date: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let french = |stored: bool| {
+        let options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(FRENCH)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let folded = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(FOLDED)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let fields = Fields {
+        key: builder.add_text_field("key", STRING),
+        kind: builder.add_text_field("kind", STRING | STORED),
+        slug: builder.add_text_field("slug", STORED),
+        title: builder.add_text_field("title", french(true)),
+        summary: builder.add_text_field("summary", french(true)),
+        body: builder.add_text_field("body", french(true)),
+        title_words: builder.add_text_field("title_words", folded.clone()),
+        text_words: builder.add_text_field("text_words", folded),
+        facets: builder.add_facet_field("facets", FacetOptions::default()),
+        date: builder.add_i64_field("date", INDEXED | STORED | tantivy::schema::FAST),
+    };
+    (builder.build(), fields)
+}
+
+fn key(kind: Kind, slug: &str) -> String {
+    format!("{}/{slug}", kind.as_str())
+}
+
+fn facet_term(fields: &Fields, facet: Facet, value: &str) -> Term {
+    Term::from_facet(
+        fields.facets,
+        &tantivy::schema::Facet::from_path([facet.as_str(), value]),
+    )
+}
+
+/// One search index: in a directory or in memory, written by one process at a time.
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    position: Mutex<Option<String>>,
+    directory: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("directory", &self.directory)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// An empty index in memory.
+    pub fn in_ram() -> Result<SearchIndex, SearchError> {
+        let (schema, _) = schema();
+        SearchIndex::from_index(Index::create_in_ram(schema), None)
+    }
+
+    /// The index in `directory`, created empty when missing. An index that cannot be opened,
+    /// fails its checksums, or was written by another schema version is wiped and created
+    /// empty: its [`position`](Self::position) is then `None`, telling the caller to rebuild.
+    pub fn open(directory: &Path) -> Result<SearchIndex, SearchError> {
+        let io = |source| SearchError::Directory {
+            path: directory.to_owned(),
+            source,
+        };
+        std::fs::create_dir_all(directory).map_err(io)?;
+        if let Some(index) = SearchIndex::open_valid(directory) {
+            return SearchIndex::from_index(index, Some(directory.to_owned()));
+        }
+        // Unreadable, corrupted or outdated: start again from nothing.
+        std::fs::remove_dir_all(directory).map_err(io)?;
+        std::fs::create_dir_all(directory).map_err(io)?;
+        let (schema, _) = schema();
+        let index = Index::create_in_dir(directory, schema)?;
+        SearchIndex::from_index(index, Some(directory.to_owned()))
+    }
+
+    fn open_valid(directory: &Path) -> Option<Index> {
+        // tantivy may panic on garbage rather than fail: both mean « rebuild ».
+        std::panic::catch_unwind(|| SearchIndex::try_open(directory))
+            .ok()
+            .flatten()
+    }
+
+    fn try_open(directory: &Path) -> Option<Index> {
+        let index = Index::open_in_dir(directory).ok()?;
+        if index.schema() != schema().0 {
+            return None;
+        }
+        let metas = index.load_metas().ok()?;
+        let (version, _) = split_payload(metas.payload.as_deref()?)?;
+        if version != SCHEMA_VERSION {
+            return None;
+        }
+        match index.validate_checksum() {
+            Ok(broken) if broken.is_empty() => {}
+            _ => return None,
+        }
+        // Opening every segment reads its footers and dictionaries.
+        let reader = index.reader().ok()?;
+        let searcher = reader.searcher();
+        // A search through every field touches each segment's dictionaries and postings.
+        let _ = searcher.search(&AllQuery, &Count).ok()?;
+        for segment in searcher.segment_readers() {
+            for field in [
+                "title",
+                "summary",
+                "body",
+                "title_words",
+                "text_words",
+                "facets",
+                "key",
+            ] {
+                let field = index.schema().get_field(field).ok()?;
+                let inverted = segment.inverted_index(field).ok()?;
+                let _ = inverted.terms().num_terms();
+            }
+        }
+        Some(index)
+    }
+
+    fn from_index(index: Index, directory: Option<PathBuf>) -> Result<SearchIndex, SearchError> {
+        index.tokenizers().register(FRENCH, analysis::french());
+        index.tokenizers().register(FOLDED, analysis::folded());
+        let fields = schema().1;
+        let position = index
+            .load_metas()
+            .ok()
+            .and_then(|metas| metas.payload)
+            .and_then(|payload| split_payload(&payload).map(|(_, p)| p.to_owned()));
+        let writer = index.writer(WRITER_MEMORY)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            position: Mutex::new(position),
+            directory,
+        })
+    }
+
+    /// The directory holding the index, `None` in memory.
+    pub fn directory(&self) -> Option<&Path> {
+        self.directory.as_deref()
+    }
+
+    /// The caller's position saved with the last commit (e.g. the last store change
+    /// applied); `None` for an index never committed, which needs a full build.
+    pub fn position(&self) -> Option<String> {
+        self.position.lock().ok().and_then(|p| p.clone())
+    }
+
+    /// How many documents the index holds.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Replaces the whole content with `documents` and saves `position`.
+    pub fn rebuild<I>(&self, documents: I, position: &str) -> Result<usize, SearchError>
+    where
+        I: IntoIterator<Item = Document>,
+    {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.delete_all_documents()?;
+        let mut count = 0;
+        for document in documents {
+            writer.add_document(self.tantivy_document(&document))?;
+            count += 1;
+        }
+        self.commit(&mut writer, position)?;
+        Ok(count)
+    }
+
+    /// Applies changes and saves `position`, visible to searches on return.
+    pub fn apply<I>(&self, changes: I, position: &str) -> Result<(), SearchError>
+    where
+        I: IntoIterator<Item = Change>,
+    {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        for change in changes {
+            match change {
+                Change::Upsert(document) => {
+                    writer.delete_term(Term::from_field_text(
+                        self.fields.key,
+                        &key(document.kind, &document.slug),
+                    ));
+                    writer.add_document(self.tantivy_document(&document))?;
+                }
+                Change::Delete { kind, slug } => {
+                    writer.delete_term(Term::from_field_text(self.fields.key, &key(kind, &slug)));
+                }
+            }
+        }
+        self.commit(&mut writer, position)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, position: &str) -> Result<(), SearchError> {
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&format!("{SCHEMA_VERSION}:{position}"));
+        prepared.commit()?;
+        self.reader.reload()?;
+        if let Ok(mut saved) = self.position.lock() {
+            *saved = Some(position.to_owned());
+        }
+        Ok(())
+    }
+
+    fn tantivy_document(&self, document: &Document) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.key, key(document.kind, &document.slug));
+        doc.add_text(f.kind, document.kind.as_str());
+        doc.add_text(f.slug, &document.slug);
+        doc.add_text(f.title, &document.title);
+        doc.add_text(f.title_words, &document.title);
+        doc.add_text(f.summary, &document.summary);
+        doc.add_text(f.text_words, &document.summary);
+        for text in &document.body {
+            doc.add_text(f.body, text);
+            doc.add_text(f.text_words, text);
+        }
+        doc.add_facet(
+            f.facets,
+            tantivy::schema::Facet::from_path([Facet::Kind.as_str(), document.kind.as_str()]),
+        );
+        let mut has_year = false;
+        for (facet, value) in &document.facets {
+            if *facet == Facet::Kind {
+                continue;
+            }
+            has_year |= *facet == Facet::Year;
+            doc.add_facet(
+                f.facets,
+                tantivy::schema::Facet::from_path([facet.as_str(), value]),
+            );
+        }
+        if let Some(date) = document.date {
+            doc.add_i64(f.date, i64::from(date.num_days_from_ce()));
+            if !has_year {
+                let year = date.year().to_string();
+                doc.add_facet(
+                    f.facets,
+                    tantivy::schema::Facet::from_path([Facet::Year.as_str(), year.as_str()]),
+                );
+            }
+        }
+        doc
+    }
+
+    /// Runs a search.
+    pub fn search(&self, query: &Query) -> Result<Results, SearchError> {
+        let searcher = self.reader.searcher();
+        let words = analysis::query_words(&query.text);
+        let text = self.text_query(&words);
+        let page_size = query.page_size.clamp(1, MAX_PAGE_SIZE);
+        let offset = query
+            .page
+            .max(1)
+            .saturating_sub(1)
+            .saturating_mul(page_size);
+        let filtered = self.filtered(text.box_clone(), &query.filters, None);
+
+        // Facets without a selected value are counted in the main pass; each facet with one
+        // is counted again with the other filters only.
+        let mut main_facets = FacetCollector::for_field("facets");
+        for facet in Facet::ALL {
+            if !query.filters.contains_key(&facet) {
+                main_facets.add_facet(format!("/{}", facet.as_str()).as_str());
+            }
+        }
+        let by_date = query.sort == Sort::Date || words.iter().all(|w| w.stem.is_none());
+        let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, _) = if by_date {
+            let collector = TopDocs::with_limit(page_size)
+                .and_offset(offset)
+                .order_by_fast_field::<i64>("date", Order::Desc);
+            let (top, total, counts) =
+                searcher.search(&filtered, &(collector, Count, main_facets))?;
+            (
+                top.into_iter().map(|(_, a)| (0.0, a)).collect(),
+                total,
+                counts,
+            )
+        } else {
+            let collector = TopDocs::with_limit(page_size)
+                .and_offset(offset)
+                .order_by_score();
+            searcher.search(&filtered, &(collector, Count, main_facets))?
+        };
+        let mut facets = Vec::new();
+        for facet in Facet::ALL {
+            let prefix = format!("/{}", facet.as_str());
+            let values: Vec<(String, u64)> = if query.filters.contains_key(&facet) {
+                let others = self.filtered(text.box_clone(), &query.filters, Some(facet));
+                let mut collector = FacetCollector::for_field("facets");
+                collector.add_facet(prefix.as_str());
+                let counts = searcher.search(&others, &collector)?;
+                facet_values(counts.get(prefix.as_str()))
+            } else {
+                facet_values(counts.get(prefix.as_str()))
+            };
+            let mut values = values;
+            // Selected values stay listed, even when nothing else matches them.
+            for selected in query.filters.get(&facet).into_iter().flatten() {
+                if !values.iter().any(|(v, _)| v == selected) {
+                    values.push((selected.clone(), 0));
+                }
+            }
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            values.truncate(FACET_VALUES.max(query.filters.get(&facet).map_or(0, BTreeSet::len)));
+            facets.push(FacetCounts { facet, values });
+        }
+
+        let mut french = analysis::french();
+        let mut folded = analysis::folded();
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text_of = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            };
+            let Some(kind) = Kind::parse(&text_of(self.fields.kind)) else {
+                continue;
+            };
+            let title = text_of(self.fields.title);
+            let summary = text_of(self.fields.summary);
+            let date = doc
+                .get_first(self.fields.date)
+                .and_then(|v| v.as_i64())
+                .and_then(|days| i32::try_from(days).ok())
+                .and_then(NaiveDate::from_num_days_from_ce_opt);
+            let mut highlights = Vec::new();
+            if !words.is_empty() {
+                if let Some(h) = highlight(
+                    "title",
+                    &title,
+                    &words,
+                    &mut folded,
+                    &mut french,
+                    usize::MAX,
+                ) {
+                    highlights.push(h);
+                }
+                if let Some(h) =
+                    highlight("summary", &summary, &words, &mut folded, &mut french, 240)
+                {
+                    highlights.push(h);
+                }
+                for value in doc.get_all(self.fields.body) {
+                    if let Some(body) = value.as_str()
+                        && let Some(h) =
+                            highlight("body", body, &words, &mut folded, &mut french, 240)
+                    {
+                        highlights.push(h);
+                        break;
+                    }
+                }
+            }
+            hits.push(Hit {
+                kind,
+                slug: text_of(self.fields.slug),
+                title,
+                summary,
+                date,
+                score,
+                highlights,
+            });
+        }
+        Ok(Results {
+            total,
+            hits,
+            facets,
+        })
+    }
+
+    fn text_query(&self, words: &[QueryWord]) -> Box<dyn TQuery> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        for word in words {
+            let mut alternatives: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            if let Some(stem) = &word.stem {
+                for (field, boost) in [
+                    (f.title, TITLE_BOOST),
+                    (f.summary, SUMMARY_BOOST),
+                    (f.body, BODY_BOOST),
+                ] {
+                    let term = TermQuery::new(
+                        Term::from_field_text(field, stem),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    alternatives.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(term), boost)),
+                    ));
+                }
+            }
+            for (field, boost) in [
+                (f.title_words, TITLE_LOOSE_BOOST),
+                (f.text_words, TEXT_LOOSE_BOOST),
+            ] {
+                let term = Term::from_field_text(field, &word.folded);
+                if word.fuzzy() {
+                    let fuzzy = FuzzyTermQuery::new(term.clone(), 1, true);
+                    alternatives.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(fuzzy), boost)),
+                    ));
+                }
+                if word.prefix() {
+                    let prefix = FuzzyTermQuery::new_prefix(term, 0, false);
+                    alternatives.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(prefix), boost)),
+                    ));
+                }
+            }
+            if alternatives.is_empty() {
+                continue;
+            }
+            // Stop words never narrow the results.
+            let occur = if word.stem.is_some() {
+                Occur::Must
+            } else {
+                Occur::Should
+            };
+            clauses.push((occur, Box::new(BooleanQuery::new(alternatives))));
+        }
+        if clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
+            Box::new(BooleanQuery::new(clauses))
+        } else {
+            Box::new(AllQuery)
+        }
+    }
+
+    fn filtered(
+        &self,
+        text: Box<dyn TQuery>,
+        filters: &BTreeMap<Facet, BTreeSet<String>>,
+        except: Option<Facet>,
+    ) -> BooleanQuery {
+        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, text)];
+        for (facet, values) in filters {
+            if Some(*facet) == except || values.is_empty() {
+                continue;
+            }
+            let any: Vec<(Occur, Box<dyn TQuery>)> = values
+                .iter()
+                .map(|value| {
+                    let term = TermQuery::new(
+                        facet_term(&self.fields, *facet, value),
+                        IndexRecordOption::Basic,
+                    );
+                    (Occur::Should, Box::new(term) as Box<dyn TQuery>)
+                })
+                .collect();
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)),
+            ));
+        }
+        BooleanQuery::new(clauses)
+    }
+}
+
+fn split_payload(payload: &str) -> Option<(u32, &str)> {
+    let (version, position) = payload.split_once(':')?;
+    Some((version.parse().ok()?, position))
+}
+
+fn facet_values<'a>(
+    children: impl Iterator<Item = (&'a tantivy::schema::Facet, u64)>,
+) -> Vec<(String, u64)> {
+    children
+        .filter_map(|(facet, count)| {
+            facet
+                .to_path()
+                .last()
+                .map(|value| ((*value).to_owned(), count))
+        })
+        .collect()
+}
+
+/// The excerpt of `text` around its first matched word, at most about `width` bytes.
+fn highlight(
+    field: &'static str,
+    text: &str,
+    words: &[QueryWord],
+    folded: &mut tantivy::tokenizer::TextAnalyzer,
+    french: &mut tantivy::tokenizer::TextAnalyzer,
+    width: usize,
+) -> Option<Highlight> {
+    let ranges: Vec<Range<usize>> = analysis::tokens(folded, text)
+        .into_iter()
+        .filter(|(token, _)| words.iter().any(|w| w.matches(token, french)))
+        .map(|(_, range)| range)
+        .collect();
+    let first = ranges.first()?.start;
+    if text.len() <= width {
+        return Some(Highlight {
+            field,
+            text: text.to_owned(),
+            ranges,
+        });
+    }
+    // Start a little before the first match, on a character boundary.
+    let mut start = first.saturating_sub(width / 4);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + width).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let prefix = if start > 0 { "…" } else { "" };
+    let suffix = if end < text.len() { "…" } else { "" };
+    let shift = prefix.len();
+    let ranges = ranges
+        .into_iter()
+        .filter(|r| r.start >= start && r.end <= end)
+        .map(|r| r.start - start + shift..r.end - start + shift)
+        .collect();
+    Some(Highlight {
+        field,
+        text: format!("{prefix}{}{suffix}", &text[start..end]),
+        ranges,
+    })
+}
