@@ -301,7 +301,7 @@ impl SearchIndex {
     /// An empty index in memory.
     pub fn in_ram() -> Result<SearchIndex, SearchError> {
         let (schema, _) = schema();
-        SearchIndex::from_index(Index::create_in_ram(schema), None)
+        SearchIndex::from_index(&Index::create_in_ram(schema), None)
     }
 
     /// The index in `directory`, created empty when missing. An index that cannot be opened,
@@ -314,14 +314,14 @@ impl SearchIndex {
         };
         std::fs::create_dir_all(directory).map_err(io)?;
         if let Some(index) = SearchIndex::open_valid(directory) {
-            return SearchIndex::from_index(index, Some(directory.to_owned()));
+            return SearchIndex::from_index(&index, Some(directory.to_owned()));
         }
         // Unreadable, corrupted or outdated: start again from nothing.
         std::fs::remove_dir_all(directory).map_err(io)?;
         std::fs::create_dir_all(directory).map_err(io)?;
         let (schema, _) = schema();
         let index = Index::create_in_dir(directory, schema)?;
-        SearchIndex::from_index(index, Some(directory.to_owned()))
+        SearchIndex::from_index(&index, Some(directory.to_owned()))
     }
 
     fn open_valid(directory: &Path) -> Option<Index> {
@@ -368,7 +368,7 @@ impl SearchIndex {
         Some(index)
     }
 
-    fn from_index(index: Index, directory: Option<PathBuf>) -> Result<SearchIndex, SearchError> {
+    fn from_index(index: &Index, directory: Option<PathBuf>) -> Result<SearchIndex, SearchError> {
         index.tokenizers().register(FRENCH, analysis::french());
         index.tokenizers().register(FOLDED, analysis::folded());
         let fields = schema().1;

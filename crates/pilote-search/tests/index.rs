@@ -1,5 +1,7 @@
 //! The index's behaviour: French analysis, typos, prefixes, facets, highlights, persistence.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
 use chrono::NaiveDate;
 use pilote_search::{Change, Document, Facet, Kind, Query, SearchIndex, Sort};
 

@@ -402,6 +402,7 @@ impl Cli {
                     crate::demo::commons_if_empty(&store).await?;
                     crate::demo::data_if_empty(&store).await?;
                     crate::demo::access_requests_if_empty(&store).await?;
+                    crate::demo::trainings_if_empty(&store).await?;
                 }
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await

@@ -495,3 +495,61 @@ async fn demo_quality(store: &Store, actor: &Actor) -> anyhow::Result<()> {
         .await?;
     Ok(())
 }
+
+/// Adds a few trainings with their attendees when the catalogue is empty.
+pub async fn trainings_if_empty(store: &Store) -> anyhow::Result<()> {
+    use pilote_domain::Slug;
+    use pilote_domain::talent::training::{Attendance, Training, TrainingFormat};
+
+    if !store.trainings().await?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor::system("démo");
+    let at = pilote_store::timestamp(chrono::Utc::now());
+    let trainings = [
+        (
+            "Accessibilité numérique : le RGAA en pratique",
+            "Access42",
+            ("2025-03-10", "2025-03-12"),
+            TrainingFormat::Presentiel,
+            "Développeurs et designers",
+            &["camille.martin", "lea.bernard"][..],
+        ),
+        (
+            "Mesurer l’impact d’un service public numérique",
+            "DINUM",
+            ("2025-06-05", "2025-06-05"),
+            TrainingFormat::Distanciel,
+            "Intrapreneurs et responsables de produit",
+            &["hugo.petit", "ines.robert", "camille.martin"][..],
+        ),
+        (
+            "Éco-conception de services numériques",
+            "Institut du numérique responsable",
+            ("2025-10-14", "2025-10-15"),
+            TrainingFormat::Hybride,
+            "Tous les membres",
+            &["paul.richard"][..],
+        ),
+    ];
+    for (title, provider, (start, end), format, audience, attendees) in trainings {
+        let training = Training {
+            id: 0,
+            title: title.to_owned(),
+            provider: provider.to_owned(),
+            start: start.parse()?,
+            end: end.parse()?,
+            format,
+            audience: audience.to_owned(),
+        };
+        let created = store.create_training(&training, &actor, &at).await?;
+        for member in attendees {
+            let attendance = Attendance {
+                training: created.id,
+                member: Slug::parse(member)?,
+            };
+            store.record_attendance(&attendance, &actor, &at).await?;
+        }
+    }
+    Ok(())
+}

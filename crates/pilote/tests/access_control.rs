@@ -244,6 +244,21 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
         .await
         .unwrap();
     ids.push(("committee", committee.id));
+    // A training, for the endpoints that record its attendees.
+    let training = db
+        .store
+        .create_training(
+            &serde_json::from_value(json!({
+                "title": "Accessibilité numérique", "provider": "Access42",
+                "start": "2025-03-10", "end": "2025-03-12", "format": "hybride"
+            }))
+            .unwrap(),
+            &Actor::system("test"),
+            "2025-03-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
+    ids.push(("training", training.id));
     // A request of dir-solidarites's editor, waiting for triage, the first of its database.
     let editor = ids.iter().find(|(k, _)| *k == "editor").unwrap().1;
     let request = db
@@ -766,6 +781,18 @@ fn api_endpoints() -> Vec<Endpoint> {
             Action::ManageWebhooks,
             provider_target("insee"),
         ),
+        e(
+            Method::POST,
+            "/api/v1/trainings",
+            Action::ManageTrainings,
+            Target::default(),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/trainings/{id}/attendees",
+            Action::ManageTrainings,
+            Target::default(),
+        ),
     ]
 }
 
@@ -955,6 +982,16 @@ fn form_endpoints() -> Vec<Endpoint> {
         e(
             "/admin/composition-recommandee",
             Some(Action::ConfigureTeamComposition),
+            Target::default(),
+        ),
+        e(
+            "/talents/formations/nouvelle",
+            Some(Action::ManageTrainings),
+            Target::default(),
+        ),
+        e(
+            "/talents/formations/{id}/participants",
+            Some(Action::ManageTrainings),
             Target::default(),
         ),
         e("/deconnexion", None, Target::default()),
@@ -1186,6 +1223,17 @@ async fn api_request(
             format!("/api/v1/data-producers/insee/webhooks/{}", id("webhook")),
             None,
         ),
+        ("POST", "/api/v1/trainings") => (
+            "/api/v1/trainings".into(),
+            Some(json!({
+                "title": "Éco-conception", "provider": "INR", "start": "2025-10-14",
+                "end": "2025-10-15", "format": "presentiel"
+            })),
+        ),
+        ("POST", "/api/v1/trainings/{id}/attendees") => (
+            format!("/api/v1/trainings/{}/attendees", id("training")),
+            Some(json!({"member": "camille.martin"})),
+        ),
         (method, template) => panic!("no request for {method} {template}: add one to this suite"),
     }
 }
@@ -1399,6 +1447,20 @@ fn form_request(
                 ("construction", "coaching"),
             ]),
         ),
+        "/talents/formations/nouvelle" => (
+            endpoint.template.into(),
+            fields(&[
+                ("title", "Éco-conception"),
+                ("provider", "INR"),
+                ("start", "2025-10-14"),
+                ("end", "2025-10-15"),
+                ("format", "presentiel"),
+            ]),
+        ),
+        "/talents/formations/{id}/participants" => (
+            format!("/talents/formations/{}/participants", id("training")),
+            fields(&[("member", "camille.martin")]),
+        ),
         other => panic!("no form post for {other}: add one to this suite"),
     }
 }
@@ -1548,6 +1610,9 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
         "/donnees/producteurs",
         "/donnees/demandes",
         "/donnees/demandes/nouvelle?jeu=sirene-restreint",
+        "/talents/formations/nouvelle",
+        // The training of `fresh`, the first of its database.
+        "/talents/formations/1",
     ];
     let mut actions = BTreeSet::new();
     for page in pages

@@ -244,7 +244,10 @@ async fn import_killed_midway(backend: Backend) {
             partial => panic!("a partial import: {partial:?}"),
         }
     }
-    eprintln!("{} kills: {absent} imports wholly absent, {present} wholly present", rounds());
+    eprintln!(
+        "{} kills: {absent} imports wholly absent, {present} wholly present",
+        rounds()
+    );
 }
 
 #[tokio::test]

@@ -34,6 +34,11 @@ fn free_addr() -> String {
 }
 
 /// `pilote serve` on `database`, once it answers `/healthz`.
+/// One list of the demo's portfolio, read as `T`.
+fn part<T: serde::de::DeserializeOwned>(demo: &serde_json::Value, name: &str) -> T {
+    serde_json::from_value(demo[name].clone()).unwrap()
+}
+
 async fn serve(database: &str) -> (Process, String) {
     let addr = free_addr();
     let child = Command::new(env!("CARGO_BIN_EXE_pilote"))
@@ -162,9 +167,6 @@ async fn a_thousand_jobs_done_once_while_a_worker_is_killed() {
             product
         })
         .collect();
-    fn part<T: serde::de::DeserializeOwned>(demo: &serde_json::Value, name: &str) -> T {
-        serde_json::from_value(demo[name].clone()).unwrap()
-    }
     db.store
         .apply(
             &pilote_store::PortfolioChanges {
@@ -270,11 +272,12 @@ async fn a_thousand_jobs_done_once_while_a_worker_is_killed() {
         "the kill came before the end"
     );
     // Every job is back on the schedule, leased by no one.
-    let leased: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'probe' AND leased_by IS NOT NULL")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let leased: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM jobs WHERE kind = 'probe' AND leased_by IS NOT NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(leased, 0);
     pool.close().await;
 }

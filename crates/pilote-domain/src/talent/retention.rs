@@ -92,13 +92,11 @@ impl Month {
 
     /// The last day.
     pub fn last_day(self) -> NaiveDate {
-        self.next()
-            .first_day()
-            .pred_opt()
-            .unwrap_or(NaiveDate::MAX)
+        self.next().first_day().pred_opt().unwrap_or(NaiveDate::MAX)
     }
 
     /// The following month.
+    #[must_use]
     pub fn next(self) -> Self {
         if self.month == 12 {
             Self {
@@ -114,6 +112,7 @@ impl Month {
     }
 
     /// The month `count` months before.
+    #[must_use]
     pub fn minus(self, count: u32) -> Self {
         Self::of(
             self.first_day()
@@ -159,7 +158,10 @@ pub enum Scope {
 
 impl Scope {
     /// The missions of the products `incubator` runs or co-incubates.
-    pub fn incubator<'a>(incubator: &Slug, products: impl IntoIterator<Item = &'a Product>) -> Self {
+    pub fn incubator<'a>(
+        incubator: &Slug,
+        products: impl IntoIterator<Item = &'a Product>,
+    ) -> Self {
         Self::Products(
             products
                 .into_iter()
@@ -429,7 +431,10 @@ impl<'a> Retention<'a> {
         let first = Month::of(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN));
         let december = Month::of(NaiveDate::from_ymd_opt(year, 12, 1).unwrap_or(NaiveDate::MIN));
         let last = december.min(Month::of(self.today));
-        let headcounts: Vec<usize> = first.through(last).map(|m| self.month(m).headcount).collect();
+        let headcounts: Vec<usize> = first
+            .through(last)
+            .map(|m| self.month(m).headcount)
+            .collect();
         #[expect(clippy::cast_precision_loss, reason = "headcounts are far below 2^52")]
         let mean_headcount = if headcounts.is_empty() {
             0.0
@@ -586,7 +591,12 @@ mod tests {
             member(
                 "david",
                 Domaine::Developpement,
-                vec![mission("2024-11-01", Some("2025-06-30"), Independent, "beta")],
+                vec![mission(
+                    "2024-11-01",
+                    Some("2025-06-30"),
+                    Independent,
+                    "beta",
+                )],
             ),
             member(
                 "emma",
@@ -606,13 +616,16 @@ mod tests {
         let march = Month::parse("2024-03").unwrap();
         assert_eq!(march.to_string(), "2024-03");
         assert_eq!(march.last_day(), day("2024-03-31"));
-        assert_eq!(Month::parse("2024-02").unwrap().last_day(), day("2024-02-29"));
-        assert_eq!(Month::parse("2024-12").unwrap().next().to_string(), "2025-01");
-        assert_eq!(march.minus(3).to_string(), "2023-12");
         assert_eq!(
-            Month::parse("2023-11").unwrap().through(march).count(),
-            5
+            Month::parse("2024-02").unwrap().last_day(),
+            day("2024-02-29")
         );
+        assert_eq!(
+            Month::parse("2024-12").unwrap().next().to_string(),
+            "2025-01"
+        );
+        assert_eq!(march.minus(3).to_string(), "2023-12");
+        assert_eq!(Month::parse("2023-11").unwrap().through(march).count(), 5);
         for bad in ["2024-13", "2024-3", "24-03", "2024/03", "", "abcd-ef"] {
             assert!(Month::parse(bad).is_err(), "{bad}");
         }
@@ -625,20 +638,45 @@ mod tests {
         // 2023-07: anne (independent), chloe (admin); bruno's gap (07-01..08-31) → absent.
         let july = r.month(Month::parse("2023-07").unwrap());
         assert_eq!(july.headcount, 2);
-        assert_eq!(july.by_status, ByStatus { admin: 1, independent: 1, service: 0 });
+        assert_eq!(
+            july.by_status,
+            ByStatus {
+                admin: 1,
+                independent: 1,
+                service: 0
+            }
+        );
         assert_eq!(july.public_agent_share, Some(0.5));
         // 2024-03: anne (admin since 2024-01), chloe (admin mission and, from 03-01, an
         // independent one: the latest start wins → independent), bruno? his mission ended
         // 2024-02-29 → absent. 2 members: 1 admin, 1 independent.
         let march = r.month(Month::parse("2024-03").unwrap());
         assert_eq!(march.headcount, 2);
-        assert_eq!(march.by_status, ByStatus { admin: 1, independent: 1, service: 0 });
+        assert_eq!(
+            march.by_status,
+            ByStatus {
+                admin: 1,
+                independent: 1,
+                service: 0
+            }
+        );
         // 2024-02: anne admin, bruno service (until 02-29), chloe admin → 3, share 2/3.
         let feb = r.month(Month::parse("2024-02").unwrap());
-        assert_eq!(feb.by_status, ByStatus { admin: 2, independent: 0, service: 1 });
+        assert_eq!(
+            feb.by_status,
+            ByStatus {
+                admin: 2,
+                independent: 0,
+                service: 1
+            }
+        );
         assert!((feb.public_agent_share.unwrap() - 2.0 / 3.0).abs() < 1e-12);
         let count = |m: &MonthFigures, d: Domaine| {
-            m.by_domaine.iter().find(|c| c.domaine == d).unwrap().members
+            m.by_domaine
+                .iter()
+                .find(|c| c.domaine == d)
+                .unwrap()
+                .members
         };
         assert_eq!(count(&feb, Domaine::Developpement), 1);
         assert_eq!(count(&feb, Domaine::Design), 1);
@@ -675,6 +713,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::float_cmp, reason = "the values compared are exact")]
     fn turnover_counts_each_departure_over_the_mean_headcount() {
         let members = network();
         let r = Retention::new(&members, &Scope::Network, day(TODAY));
@@ -760,7 +799,12 @@ mod tests {
         let mut shared = product("beta", "inc-b");
         shared.incubators = vec![Slug::parse("inc-a").unwrap()];
         let scope = Scope::incubator(&Slug::parse("inc-a").unwrap(), [&shared]);
-        assert_eq!(Retention::new(&members, &scope, day(TODAY)).headline().headcount, 1);
+        assert_eq!(
+            Retention::new(&members, &scope, day(TODAY))
+                .headline()
+                .headcount,
+            1
+        );
     }
 
     #[test]

@@ -30,13 +30,7 @@ pub fn stacked_bars(series: &[&str], bars: &[Bar], title: &str, desc: &str) -> S
 
 /// The same, its title and description ids starting with `id` (unique within the page);
 /// a bar with an empty label is drawn without one, so that long series stay readable.
-pub fn stacked_bars_in(
-    id: &str,
-    series: &[&str],
-    bars: &[Bar],
-    title: &str,
-    desc: &str,
-) -> String {
+pub fn stacked_bars_in(id: &str, series: &[&str], bars: &[Bar], title: &str, desc: &str) -> String {
     let max = bars
         .iter()
         .map(|bar| bar.values.iter().sum::<usize>())

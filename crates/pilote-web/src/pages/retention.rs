@@ -14,10 +14,10 @@ use pilote_domain::talent::retention::{MonthFigures, STATUSES, YearFigures};
 use super::chart::{self, Bar};
 use super::download::Table;
 use super::{Layout, PageError, page};
+use crate::AppState;
 use crate::api::extract::parse_query;
 use crate::api::retention::{RetentionJson, RetentionQuery, figures, incubator_of};
 use crate::read_model::ReadModel;
-use crate::AppState;
 
 /// Months the page shows when none are asked for.
 const RECENT_MONTHS: u32 = 24;
@@ -124,10 +124,17 @@ fn scope_name(model: &ReadModel, figures: &RetentionJson) -> String {
         .as_deref()
         .and_then(|slug| pilote_domain::Slug::parse(slug).ok())
         .and_then(|slug| model.incubator(&slug).map(|i| i.title.clone()))
-        .map_or_else(|| "tout le réseau".to_owned(), |title| format!("l’incubateur {title}"))
+        .map_or_else(
+            || "tout le réseau".to_owned(),
+            |title| format!("l’incubateur {title}"),
+        )
 }
 
-fn render_figures(model: &ReadModel, figures: &RetentionJson, query: &str) -> Result<String, PageError> {
+fn render_figures(
+    model: &ReadModel,
+    figures: &RetentionJson,
+    query: &str,
+) -> Result<String, PageError> {
     let h = &figures.headline;
     let last = &h.last_year;
     let scope = scope_name(model, figures);
@@ -177,7 +184,9 @@ fn render_figures(model: &ReadModel, figures: &RetentionJson, query: &str) -> Re
     let domaine_chart = chart::stacked_bars_in(
         "domaines",
         &domaine_names,
-        &bars(&figures.months, |m| m.by_domaine.iter().map(|d| d.members).collect()),
+        &bars(&figures.months, |m| {
+            m.by_domaine.iter().map(|d| d.members).collect()
+        }),
         &format!("Effectif mensuel par domaine, {scope}"),
         "Diagramme en barres empilées : pour chaque mois, le nombre de membres en mission par domaine. Les mêmes chiffres figurent dans le tableau qui suit.",
     );
