@@ -62,6 +62,8 @@ export const SERVERS = [
       restrictedDataset: 'beneficiaires-aides-sociales-demo',
       api: 'api-droits-sociaux-demo',
       producer: 'min-transition',
+      // The demo's EIG challenge.
+      eigChallenge: 'cartobruit',
     },
   },
   {
@@ -318,6 +320,14 @@ export async function pagesOf(server) {
     ['logiciels-masse-critique', '/logiciels/masse-critique', 200, false],
     ['logiciel', `/logiciels/${s.software}`, 200, false],
     ['comites-en-retard', '/comites/en-retard', 200, false],
+    ['talents-retention', '/talents/retention', 200, false],
+    ['talents-formations', '/talents/formations', 200, false],
+    ['talents-eig', '/talents/eig', 200, false],
+    ...(s.eigChallenge ? [['talents-eig-defi', `/talents/eig/defis/${s.eigChallenge}`, 200, false]] : []),
+    ['recherche', `/recherche?q=${encodeURIComponent(s.searchWords ?? 'service')}`, 200, false],
+    ['recherche-filtree', '/recherche?q=&kind=product&sort=date', 200, false],
+    ['recherche-vide', '/recherche?q=zzzzqqqq', 200, false],
+    ['recherche-erreur', '/recherche?kind=inconnu', 422, false],
     ...data,
     ['incubateurs', '/incubateurs', 200, false],
     ['incubateur', `/incubateurs/${s.incubator}`, 200, false],

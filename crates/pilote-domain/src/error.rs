@@ -50,11 +50,11 @@ pub enum DomainError {
     /// Product membership follows from missions; it is never granted.
     #[error("le rôle de membre d'un produit découle des missions et ne s'attribue pas")]
     DerivedRole,
-    /// A scoped role granted without its incubator or organisation.
-    #[error("le rôle « {0} » s'attribue pour un incubateur ou une organisation précis")]
-    RoleNeedsScope(&'static str),
+    /// A scoped role granted without its scope (incubator, organisation, producer, call).
+    #[error("le rôle « {0} » s'attribue pour {1}")]
+    RoleNeedsScope(&'static str, &'static str),
     /// An unscoped role granted with a scope.
-    #[error("le rôle « {0} » ne se limite pas à un incubateur ou une organisation")]
+    #[error("le rôle « {0} » ne se limite pas à un périmètre")]
     RoleTakesNoScope(&'static str),
     /// An impact category outside the list.
     #[error("catégorie d'impact inconnue « {0} »")]

@@ -33,11 +33,15 @@ pub enum Role {
     DataInstructor,
     /// Runs one data producer's access: decides requests and keeps its webhooks.
     DataManager,
+    /// Publishes one organisation's job offers and reviews their applications.
+    Recruiter,
+    /// Sits on one call's panel: scores its proposals and reviews its applications.
+    Panelist,
 }
 
 impl Role {
     /// Every role, in the documentation's order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::Administrator,
         Self::IncubatorManager,
         Self::ProductMember,
@@ -46,6 +50,8 @@ impl Role {
         Self::DataReporter,
         Self::DataInstructor,
         Self::DataManager,
+        Self::Recruiter,
+        Self::Panelist,
     ];
 
     /// The stored name.
@@ -59,6 +65,8 @@ impl Role {
             Self::DataReporter => "data_reporter",
             Self::DataInstructor => "data_instructor",
             Self::DataManager => "data_manager",
+            Self::Recruiter => "recruiter",
+            Self::Panelist => "panelist",
         }
     }
 
@@ -73,6 +81,8 @@ impl Role {
             Self::DataReporter => "Rapporteur d'un producteur de données",
             Self::DataInstructor => "Instructeur d'un producteur de données",
             Self::DataManager => "Responsable d'un producteur de données",
+            Self::Recruiter => "Recruteur d'une organisation",
+            Self::Panelist => "Membre du jury d'un appel",
         }
     }
 
@@ -98,19 +108,27 @@ pub struct RoleGrant {
 impl RoleGrant {
     /// Checks that the role is one that is granted, with a scope exactly when it needs one.
     pub fn new(role: Role, scope: Option<Slug>) -> Result<Self, DomainError> {
-        let needs_scope = matches!(
-            role,
-            Role::IncubatorManager
-                | Role::OrganisationEditor
-                | Role::DataReporter
-                | Role::DataInstructor
-                | Role::DataManager
-        );
-        match (role, &scope) {
-            (Role::ProductMember, _) => Err(DomainError::DerivedRole),
-            (_, None) if needs_scope => Err(DomainError::RoleNeedsScope(role.as_str())),
-            (_, Some(_)) if !needs_scope => Err(DomainError::RoleTakesNoScope(role.as_str())),
+        match (role, role.scope_kind(), &scope) {
+            (Role::ProductMember, _, _) => Err(DomainError::DerivedRole),
+            (_, Some(kind), None) => Err(DomainError::RoleNeedsScope(role.as_str(), kind)),
+            (_, None, Some(_)) => Err(DomainError::RoleTakesNoScope(role.as_str())),
             _ => Ok(Self { role, scope }),
+        }
+    }
+}
+
+impl Role {
+    /// What a scoped role is granted for, as the error messages name it; `None` for the
+    /// roles that hold everywhere.
+    pub const fn scope_kind(self) -> Option<&'static str> {
+        match self {
+            Self::IncubatorManager => Some("un incubateur précis"),
+            Self::OrganisationEditor | Self::Recruiter => Some("une organisation précise"),
+            Self::DataReporter | Self::DataInstructor | Self::DataManager => {
+                Some("un producteur de données précis")
+            }
+            Self::Panelist => Some("un appel à défis précis"),
+            Self::Administrator | Self::ProductMember | Self::SupportExpert => None,
         }
     }
 }
@@ -238,6 +256,18 @@ pub enum Action {
     ManageWebhooks,
     /// Add trainings to the catalogue and record who attended them.
     ManageTrainings,
+    /// Open a call for challenges and change it.
+    ManageCalls,
+    /// Propose a challenge to a call on behalf of an organisation.
+    ProposeChallenges,
+    /// Score a call's challenge proposals on its grid.
+    ScoreProposals,
+    /// Publish and change an organisation's job offers.
+    ManageJobOffers,
+    /// Read applications, candidates' personal data included.
+    ReadApplications,
+    /// Move an application along, and write to its candidate.
+    ReviewApplications,
 }
 
 /// Who may do an action, each rule relative to the target record.
@@ -269,6 +299,10 @@ pub enum Rule {
     DataInstructor,
     /// A manager of the target's data producer.
     DataManager,
+    /// A recruiter of the target's organisation.
+    Recruiter,
+    /// A member of the panel of the target's call.
+    Panelist,
 }
 
 impl Rule {
@@ -288,6 +322,8 @@ impl Rule {
             Self::DataReporter => "rapporteur du producteur",
             Self::DataInstructor => "instructeur du producteur",
             Self::DataManager => "responsable du producteur",
+            Self::Recruiter => "recruteur de l'organisation",
+            Self::Panelist => "membre du jury de l'appel",
         }
     }
 }
@@ -320,6 +356,9 @@ const APPLICANT: &[Rule] = &[Rule::Requester, Rule::ApplicantOrganisation];
 
 /// Who decides a producer's access requests.
 const INSTRUCTORS: &[Rule] = &[Rule::DataInstructor, Rule::DataManager];
+
+/// Who reviews an application: the call's panel or the offer's organisation's recruiters.
+const REVIEWERS: &[Rule] = &[Rule::Administrator, Rule::Panelist, Rule::Recruiter];
 
 /// Who may do what: the one table every check reads, and the documentation shows.
 pub const PERMISSIONS: &[Permission] = &[
@@ -525,6 +564,46 @@ pub const PERMISSIONS: &[Permission] = &[
         rules: &[Rule::Administrator],
     },
     Permission {
+        action: Action::ManageCalls,
+        label: "ouvrir un appel à défis et le modifier",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator],
+    },
+    Permission {
+        action: Action::ProposeChallenges,
+        label: "proposer un défi à un appel au nom d'une organisation",
+        scope: Scope::WritePortfolio,
+        rules: &[
+            Rule::Administrator,
+            Rule::OrganisationEditor,
+            Rule::Recruiter,
+        ],
+    },
+    Permission {
+        action: Action::ScoreProposals,
+        label: "noter les propositions de défis d'un appel",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator, Rule::Panelist],
+    },
+    Permission {
+        action: Action::ManageJobOffers,
+        label: "publier et modifier les offres d'emploi d'une organisation",
+        scope: Scope::WritePortfolio,
+        rules: &[Rule::Administrator, Rule::Recruiter],
+    },
+    Permission {
+        action: Action::ReadApplications,
+        label: "lire les candidatures d'un appel ou d'une offre, données personnelles comprises",
+        scope: Scope::Read,
+        rules: REVIEWERS,
+    },
+    Permission {
+        action: Action::ReviewApplications,
+        label: "faire avancer une candidature et écrire au candidat",
+        scope: Scope::WritePortfolio,
+        rules: REVIEWERS,
+    },
+    Permission {
         action: Action::ManageOwnTokens,
         label: "créer et révoquer ses jetons d'API",
         scope: Scope::Admin,
@@ -558,6 +637,8 @@ pub struct Target {
     pub siret: Option<String>,
     /// The data producer, for access requests and authorisations.
     pub provider: Option<Slug>,
+    /// The call for challenges, for proposals and the applications to them.
+    pub call: Option<Slug>,
 }
 
 /// Someone acting: a signed-in person, or a machine holding one of their tokens.
@@ -616,6 +697,8 @@ impl Principal {
                 Rule::DataReporter => self.holds_any(Role::DataReporter),
                 Rule::DataInstructor => self.holds_any(Role::DataInstructor),
                 Rule::DataManager => self.holds_any(Role::DataManager),
+                Rule::Recruiter => self.holds_any(Role::Recruiter),
+                Rule::Panelist => self.holds_any(Role::Panelist),
                 // Anyone may have filed something.
                 Rule::Requester | Rule::Declarant | Rule::SignedIn => true,
             })
@@ -671,6 +754,14 @@ impl Principal {
             Rule::DataReporter => self.holds_provider(Role::DataReporter, target),
             Rule::DataInstructor => self.holds_provider(Role::DataInstructor, target),
             Rule::DataManager => self.holds_provider(Role::DataManager, target),
+            Rule::Recruiter => target
+                .organisation
+                .as_ref()
+                .is_some_and(|organisation| self.holds(Role::Recruiter, Some(organisation))),
+            Rule::Panelist => target
+                .call
+                .as_ref()
+                .is_some_and(|call| self.holds(Role::Panelist, Some(call))),
         }
     }
 
@@ -834,6 +925,12 @@ mod tests {
             Action::ReadAuthorisations,
             Action::ManageWebhooks,
             Action::ManageTrainings,
+            Action::ManageCalls,
+            Action::ProposeChallenges,
+            Action::ScoreProposals,
+            Action::ManageJobOffers,
+            Action::ReadApplications,
+            Action::ReviewApplications,
         ];
         for action in actions {
             assert_eq!(permission(action).action, action);

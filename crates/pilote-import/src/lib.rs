@@ -13,6 +13,7 @@ mod front_matter;
 pub mod portfolio;
 pub mod quality;
 mod report;
+pub mod talent;
 
 pub use error::ImportError;
 pub use report::{EntityCounts, Finding, ImportOptions, ImportReport};

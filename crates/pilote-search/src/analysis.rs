@@ -82,8 +82,13 @@ impl QueryWord {
             return true;
         }
         match &self.stem {
-            Some(stem) => tokens(french, word).first().is_some_and(|(s, _)| s == stem),
-            None => false,
+            // The French stemmer only takes off or changes endings, never the first two
+            // letters: most words need not be stemmed to know they differ.
+            Some(stem) if word.starts_with(first_chars(stem, 2)) => {
+                let mut stream = french.token_stream(word);
+                stream.next().is_some_and(|token| token.text == *stem)
+            }
+            _ => false,
         }
     }
 }
@@ -112,16 +117,31 @@ pub(crate) fn query_words(text: &str) -> Vec<QueryWord> {
     words
 }
 
+/// The first `n` characters of `text`.
+fn first_chars(text: &str, n: usize) -> &str {
+    match text.char_indices().nth(n) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
 /// Whether two words are at most one edit apart (insertion, deletion, substitution or
 /// transposition of neighbours).
 pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return within_one_edit_of(a.as_bytes(), b.as_bytes());
+    }
+    // Far apart in bytes is far apart in characters (at most 4 bytes each).
+    if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
+    within_one_edit_of(&a, &b)
+}
+
+fn within_one_edit_of<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() - short.len() > 1 {
         return false;
     }

@@ -24,7 +24,7 @@ pub enum Kind {
     Resource,
     /// A public API.
     Api,
-    /// A challenge (EIG).
+    /// A challenge of the EIG programme (public fields and names only).
     Challenge,
     /// A job offer.
     JobOffer,
@@ -77,7 +77,7 @@ impl Kind {
             Kind::Dataset => "Jeu de données",
             Kind::Resource => "Ressource",
             Kind::Api => "API",
-            Kind::Challenge => "Défi",
+            Kind::Challenge => "Défi EIG",
             Kind::JobOffer => "Offre d'emploi",
         }
     }

@@ -2,13 +2,23 @@
 //! words, accent and case folding, stemming), typo tolerance, type-ahead prefixes, facets
 //! and highlights; and the text folding that every simple lookup shares.
 //!
-//! The caller turns its records into [`Document`]s, writes them with
+//! The caller turns its records into [`Document`]s (each context's public records by its
+//! module here: [`portfolio`], [`commons`], [`data`], [`talent`]), writes them with
 //! [`SearchIndex::rebuild`] or [`SearchIndex::apply`], and reads with
 //! [`SearchIndex::search`].
+//!
+//! A new kind of entity joins with a [`Kind`] variant (its code and French label) and one
+//! function of its context's module turning a record into a [`Document`]; the caller adds
+//! those documents to the source they are reloaded with, and gives the kind its page.
 
 mod analysis;
+mod collect;
+pub mod commons;
+pub mod data;
 mod document;
 mod index;
+pub mod portfolio;
+pub mod talent;
 
 pub use analysis::{FUZZY_MIN_LETTERS, PREFIX_MIN_LETTERS};
 pub use document::{Document, Facet, Kind};

@@ -211,6 +211,13 @@ fn sorted_by_date_and_paged() {
             .collect::<Vec<_>>(),
         ["demarches-simplifiees"]
     );
+    // A page far past the end is empty, whatever its number, in both orders.
+    for sort in [Sort::Date, Sort::Relevance] {
+        let far = Query::new("aides").sort(sort).page(usize::MAX, 1000);
+        let results = index.search(&far).expect("search");
+        assert!(results.hits.is_empty());
+        assert!(results.total > 0);
+    }
 }
 
 #[test]
@@ -305,4 +312,108 @@ fn an_index_in_a_directory_keeps_its_position_and_a_corrupted_one_starts_empty()
     assert_eq!(index.num_docs(), 0);
     index.rebuild(corpus(), "43").expect("rebuild");
     assert_eq!(slugs(&index, &Query::new("libreoffice")), ["libreoffice"]);
+}
+
+/// A small EIG programme: one challenge, its promotion, skills and people, whose profiles
+/// and links must stay out of the index.
+fn programme() -> pilote_domain::talent::eig::Programme {
+    use pilote_domain::Slug;
+    use pilote_domain::talent::eig::{
+        Challenge, EigRole, Person, PersonLinks, Programme, Promotion, Skill,
+    };
+    let slug = |s: &str| Slug::parse(s).unwrap();
+    let person = |s: &str, name: &str, role, profile: &str| Person {
+        slug: slug(s),
+        name: name.into(),
+        role,
+        profile: profile.into(),
+        years: vec![2021],
+        promotions: vec![slug("eig-5")],
+        challenges: vec![slug("cartobruit")],
+        skills: Vec::new(),
+        links: PersonLinks {
+            github: Some(format!("{s}-zorglub")),
+            ..PersonLinks::default()
+        },
+    };
+    Programme {
+        promotions: vec![Promotion {
+            slug: slug("eig-5"),
+            code: "5".into(),
+            title: "Les défis EIG 5".into(),
+            year: 2021,
+        }],
+        skills: vec![Skill {
+            slug: slug("datascience"),
+            label: "Data science".into(),
+        }],
+        challenges: vec![Challenge {
+            slug: slug("cartobruit"),
+            title: "CartoBruit".into(),
+            description: "Cartographier les nuisances sonores pour protéger les riverains".into(),
+            administration: "Ministère de la Transition écologique".into(),
+            administration_website: None,
+            city: Some("Besançon".into()),
+            year: 2021,
+            promotion: slug("eig-5"),
+            duration_months: Some(10),
+            skills: vec![slug("datascience")],
+            key_figures: Vec::new(),
+            source_code: None,
+            website: None,
+            eigs: vec![slug("nora-benali")],
+            mentors: vec![slug("claire-fontaine")],
+        }],
+        people: vec![
+            person("nora-benali", "Nora Benali", EigRole::Eig, "Palynologue"),
+            person(
+                "claire-fontaine",
+                "Claire Fontaine",
+                EigRole::Mentor,
+                "Mentor",
+            ),
+        ],
+    }
+}
+
+#[test]
+fn challenges_are_found_by_their_public_fields_and_names_only() {
+    let documents = pilote_search::talent::challenge_documents(&programme());
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0].kind, Kind::Challenge);
+    assert_eq!(Kind::Challenge.label(), "Défi EIG");
+    let index = SearchIndex::in_ram().expect("index");
+    index.rebuild(documents, "1").expect("rebuild");
+    for query in [
+        "cartobrui",
+        "nuisances sonnores",
+        "transition ecologique",
+        "besancon",
+        "data science",
+        "defis eig 5",
+        "nora benali",
+        "claire fontaine",
+    ] {
+        assert_eq!(slugs(&index, &Query::new(query)), ["cartobruit"], "{query}");
+    }
+    for query in ["palynologue", "zorglub", "nora-benali-zorglub"] {
+        assert!(slugs(&index, &Query::new(query)).is_empty(), "{query}");
+    }
+    let results = index
+        .search(&Query::default().filter(Facet::Year, "2021"))
+        .expect("search");
+    assert_eq!(results.total, 1);
+    let kinds = results
+        .facets
+        .iter()
+        .find(|f| f.facet == Facet::Kind)
+        .expect("kind facet");
+    assert_eq!(kinds.values, [("challenge".to_owned(), 1)]);
+    assert!(
+        index
+            .search(&Query::default().filter(Facet::Year, "2020"))
+            .expect("search")
+            .hits
+            .is_empty()
+    );
 }

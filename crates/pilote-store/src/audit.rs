@@ -27,6 +27,16 @@ pub struct AuditVerification {
     pub first_break: Option<ChainBreak>,
 }
 
+/// The kinds of records written since a position of the log: the change feed that
+/// followers of the store (each server's search index) read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangedKinds {
+    /// The last entry's position (the position asked for when nothing was written since).
+    pub last: i64,
+    /// The kinds of records written after the position asked for (`product`, `dataset`...).
+    pub kinds: std::collections::BTreeSet<String>,
+}
+
 /// What erasing a person did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Erasure {
@@ -56,6 +66,18 @@ impl Store {
     /// [`Store::audit_history`].
     pub async fn audit_page(&self, offset: u64, limit: u64) -> Result<AuditPage> {
         dispatch!(self, pool => backend::audit::page(pool, offset, limit).await)
+    }
+
+    /// The kinds of records written after position `seq` of the log. Every write appends
+    /// its entries under the chain's lock in its own transaction, so entries become
+    /// visible in order and a follower reading from its last position misses none.
+    pub async fn audit_changes_since(&self, seq: i64) -> Result<ChangedKinds> {
+        dispatch!(self, pool => backend::audit::changes_since(pool, seq).await)
+    }
+
+    /// The log's last position (0 when empty).
+    pub async fn audit_position(&self) -> Result<i64> {
+        dispatch!(self, pool => backend::audit::position(pool).await)
     }
 
     /// Checks the whole chain, in order, a chunk at a time.

@@ -64,18 +64,22 @@ macro_rules! dispatch {
 mod access;
 pub use access::{AuthorisationsOf, Swept};
 mod audit;
-pub use audit::{AuditPage, AuditVerification, Erasure};
+pub mod backup;
+pub use audit::{AuditPage, AuditVerification, ChangedKinds, Erasure};
 
 mod committee;
 mod commons;
 mod data;
 mod delivery;
+mod eig;
 mod identity;
 mod impact;
 mod jobs;
 mod notification;
 mod quality;
+mod recruitment;
 mod release;
+mod stats;
 mod support;
 mod training;
 pub use commons::{Catalogue, DeclaredBy, Replaced, Step};
@@ -83,10 +87,13 @@ pub use data::{
     ApiFilters, DataImport, DataImported, DatasetFacets, DatasetFilters, DatasetPage,
     DatasetRecord, DatasetSort, ProducerCounts,
 };
+pub use eig::EigImported;
 pub use identity::{DemoAccount, NewSession, NewToken, SessionRecord, SignInAttempt, timestamp};
 pub use impact::ImpactRecords;
 pub use jobs::{Job, JobLease, QueueDepth};
 pub use notification::{Attempt, OutboxEmail, PendingDelivery};
+pub use recruitment::{Consequences, OfferFilters};
+pub use stats::{ImporterTotals, KindQueue, RecordCounts};
 
 /// Records to write together, in one transaction; each replaces any record of the same slug.
 #[derive(Debug, Default, Clone)]

@@ -24,6 +24,8 @@ pub(crate) mod commons;
 pub(crate) mod data;
 #[path = "repo/delivery.rs"]
 pub(crate) mod delivery;
+#[path = "repo/eig.rs"]
+pub(crate) mod eig;
 #[path = "repo/identity.rs"]
 pub(crate) mod identity;
 #[path = "repo/impact.rs"]
@@ -36,10 +38,14 @@ pub(crate) mod outbox;
 pub(crate) mod portfolio;
 #[path = "repo/quality.rs"]
 pub(crate) mod quality;
+#[path = "repo/recruitment.rs"]
+pub(crate) mod recruitment;
 #[path = "repo/release.rs"]
 pub(crate) mod release;
 #[path = "repo/schema.rs"]
 mod schema;
+#[path = "repo/stats.rs"]
+pub(crate) mod stats;
 #[path = "repo/support.rs"]
 pub(crate) mod support;
 #[path = "repo/training.rs"]

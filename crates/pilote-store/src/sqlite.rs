@@ -24,6 +24,8 @@ pub(crate) mod commons;
 pub(crate) mod data;
 #[path = "repo/delivery.rs"]
 pub(crate) mod delivery;
+#[path = "repo/eig.rs"]
+pub(crate) mod eig;
 #[path = "repo/identity.rs"]
 pub(crate) mod identity;
 #[path = "repo/impact.rs"]
@@ -36,10 +38,14 @@ pub(crate) mod outbox;
 pub(crate) mod portfolio;
 #[path = "repo/quality.rs"]
 pub(crate) mod quality;
+#[path = "repo/recruitment.rs"]
+pub(crate) mod recruitment;
 #[path = "repo/release.rs"]
 pub(crate) mod release;
 #[path = "repo/schema.rs"]
 mod schema;
+#[path = "repo/stats.rs"]
+pub(crate) mod stats;
 #[path = "repo/support.rs"]
 pub(crate) mod support;
 #[path = "repo/training.rs"]
@@ -56,6 +62,11 @@ pub(crate) const AUDIT_LOCK: Option<&str> =
 pub(crate) const CLAIM_JOBS: &str = "UPDATE jobs SET leased_by = $1, leased_until = $2, attempts = attempts + 1 WHERE id IN (SELECT id FROM jobs WHERE run_at <= $3 AND kind <> $5 AND (leased_until IS NULL OR leased_until < $3) ORDER BY run_at, id LIMIT $4) RETURNING id, kind, key, attempts, run_at, every_seconds";
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// The migrations this build knows, by version.
+pub(crate) fn known_migrations() -> Vec<i64> {
+    MIGRATOR.iter().map(|migration| migration.version).collect()
+}
 
 pub(crate) async fn connect(url: &str) -> Result<sqlx::SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)?

@@ -36,6 +36,15 @@ pub enum ApiError {
     /// The body is not JSON of the expected shape.
     #[error("{0}")]
     BadRequest(String),
+    /// The body is larger than the server accepts.
+    #[error("le corps de la requête dépasse la taille permise")]
+    PayloadTooLarge,
+    /// The request took longer than the server allows.
+    #[error("la requête a pris plus de {0} secondes ; réessayez")]
+    Timeout(u64),
+    /// Too many expensive requests (exports, summaries) are being answered at once.
+    #[error("le service est chargé : réessayez dans quelques secondes")]
+    Unavailable,
     /// Anything else: logged, and shown as a generic message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -89,6 +98,9 @@ impl IntoResponse for ApiError {
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "timeout"),
+            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         let message = if let Self::Internal(detail) = &self {
@@ -109,6 +121,12 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

@@ -8,25 +8,33 @@
 pub mod api;
 mod auth;
 mod error;
+mod limits;
+pub mod metrics;
 pub mod pages;
 mod query;
 mod read_model;
+mod search;
 mod state;
 
 use std::future::Future;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::get;
 use pilote_store::Store;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use auth::OidcSettings;
 pub use auth::demo::{demo_accounts, ensure_demo_accounts};
+pub use auth::secret::hash as secret_hash;
 pub use error::ApiError;
+pub use limits::Bounds;
+pub use search::SearchFeed;
 pub use state::AppState;
 
 /// Settings of the application.
@@ -42,6 +50,11 @@ pub struct Config {
     /// Which products are overdue for an investment committee (by default, more than six
     /// months in construction without one).
     pub committee_rule: pilote_domain::delivery::OverdueRule,
+    /// The directory of this server's search index; in memory when `None`. Each server
+    /// needs its own.
+    pub search_index: Option<std::path::PathBuf>,
+    /// Bounds on request bodies, time and concurrent expensive requests.
+    pub bounds: Bounds,
 }
 
 impl Default for Config {
@@ -51,6 +64,8 @@ impl Default for Config {
             oidc: None,
             demo_sign_in: false,
             committee_rule: pilote_domain::delivery::OverdueRule::default(),
+            search_index: None,
+            bounds: Bounds::default(),
         }
     }
 }
@@ -70,6 +85,8 @@ impl Config {
 
 /// How often a server checks whether another one wrote to the store.
 const REVISION_POLL: Duration = Duration::from_millis(500);
+/// How often the search index checks the store's change feed.
+const SEARCH_POLL: Duration = Duration::from_millis(250);
 /// How often expired sessions are dropped.
 const HOUSEKEEPING: Duration = Duration::from_secs(300);
 
@@ -81,18 +98,40 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::visitor_layer,
         ));
+    let max_body = state.config().bounds.max_body_bytes;
     Router::new()
         .route("/healthz", get(healthz))
         .merge(api::router())
         .merge(pages)
         .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), limits::guard))
+        .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::security_headers,
         ))
         .with_state(state)
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                // One line per request, with its id, status and time.
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Outermost: the time and status of everything above, the guards' answers included.
+        .layer(middleware::from_fn(metrics::track))
+}
+
+/// Each request's log span, with the id also sent back in `x-request-id`.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|id| id.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
 }
 
 async fn healthz() -> &'static str {
@@ -109,6 +148,12 @@ pub async fn serve(
     let state = AppState::load(store, config).await?;
     let follower = tokio::spawn(state.clone().follow_store(REVISION_POLL));
     let tidier = tokio::spawn(state.clone().keep_tidy(HOUSEKEEPING));
+    let indexer = tokio::spawn(
+        state
+            .search()
+            .clone()
+            .follow(state.store().clone(), SEARCH_POLL),
+    );
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, backend = state.store().backend_name(), "serving");
     }
@@ -120,6 +165,7 @@ pub async fn serve(
     .await;
     follower.abort();
     tidier.abort();
+    indexer.abort();
     state.store().close().await;
     result.map_err(|error| ApiError::Internal(error.to_string()))
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 use pilote_store::Store;
 
 use crate::auth::RateLimits;
+use crate::limits::Expensive;
 use crate::read_model::ReadModel;
+use crate::search::SearchFeed;
 use crate::{ApiError, Config};
 
 /// Shared by every request; cheap to clone.
@@ -22,12 +24,20 @@ struct Inner {
     /// Serialises reloads, so that two writers do not load the portfolio twice at once.
     reloading: tokio::sync::Mutex<()>,
     limits: RateLimits,
+    search: Arc<SearchFeed>,
+    expensive: Expensive,
 }
 
 impl AppState {
-    /// Loads the read model from the store.
+    /// Loads the read model from the store, and opens the search index (building it when
+    /// it is missing or behind the store).
     pub async fn load(store: Store, config: Config) -> Result<Self, ApiError> {
         let model = build(&store).await?;
+        let (search, rebuilt) = SearchFeed::open(&store, config.search_index.as_deref()).await?;
+        if rebuilt {
+            tracing::info!(documents = search.len(), "search index built");
+        }
+        let expensive = Expensive::new(&config.bounds);
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
@@ -35,6 +45,8 @@ impl AppState {
                 model: RwLock::new(Arc::new(model)),
                 reloading: tokio::sync::Mutex::new(()),
                 limits: RateLimits::default(),
+                search: Arc::new(search),
+                expensive,
             }),
         })
     }
@@ -54,6 +66,16 @@ impl AppState {
         &self.inner.limits
     }
 
+    /// The permits of expensive requests.
+    pub(crate) fn expensive(&self) -> &Expensive {
+        &self.inner.expensive
+    }
+
+    /// The search index.
+    pub fn search(&self) -> &Arc<SearchFeed> {
+        &self.inner.search
+    }
+
     /// The current read model.
     pub(crate) fn model(&self) -> Arc<ReadModel> {
         // A poisoned lock still holds a complete model: models are replaced, never edited.
@@ -66,6 +88,7 @@ impl AppState {
 
     /// Rebuilds the read model when the store has moved on.
     pub async fn refresh(&self) -> Result<(), ApiError> {
+        self.inner.search.wake();
         let _reloading = self.inner.reloading.lock().await;
         let revision = self.inner.store.revision().await?;
         if revision == self.model().revision {

@@ -79,6 +79,37 @@ impl Probing {
     }
 }
 
+/// The Prometheus metrics' listener.
+#[derive(Debug, Args)]
+struct MetricsArgs {
+    /// Serve Prometheus metrics (`GET /metrics`) on this address, apart from the site (for
+    /// example `127.0.0.1:9464`); without it, nothing listens and nothing is recorded.
+    #[arg(long, env = "PILOTE_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
+}
+
+impl MetricsArgs {
+    /// Starts the metrics listener, when asked for; the task serves until aborted.
+    async fn start(&self, store: &Store) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+        let Some(addr) = self.metrics_addr else {
+            return Ok(None);
+        };
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} for the metrics"))?;
+        let handle = pilote_web::metrics::install()?;
+        let store = store.clone();
+        Ok(Some(tokio::spawn(async move {
+            let served =
+                pilote_web::metrics::serve_metrics(listener, handle, store, std::future::pending())
+                    .await;
+            if let Err(error) = served {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        })))
+    }
+}
+
 /// Where a worker sends the notifications.
 #[derive(Debug, Args)]
 struct Notifying {
@@ -140,6 +171,22 @@ enum Command {
             default_value = "construction"
         )]
         committee_overdue_phases: String,
+        /// Keep this server's search index in this directory (reused on start when it is up
+        /// to date, rebuilt otherwise); in memory, built on start, when absent. Each server
+        /// needs a directory of its own.
+        #[arg(long, env = "PILOTE_SEARCH_INDEX")]
+        search_index: Option<PathBuf>,
+        /// Largest request body accepted, in bytes (larger ones are answered 413).
+        #[arg(long, env = "PILOTE_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+        max_body_bytes: usize,
+        /// Seconds a request may take before it is answered 408.
+        #[arg(long, env = "PILOTE_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
+        request_timeout_seconds: u64,
+        /// Exports and summaries answered at once; more are answered 503 with Retry-After.
+        #[arg(long, env = "PILOTE_MAX_EXPENSIVE_REQUESTS", default_value_t = 4)]
+        max_expensive_requests: usize,
+        #[command(flatten)]
+        metrics: MetricsArgs,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -214,6 +261,8 @@ enum Command {
         name: Option<String>,
         #[command(flatten)]
         notifying: Notifying,
+        #[command(flatten)]
+        metrics: MetricsArgs,
     },
     /// Check or read the audit log.
     Audit {
@@ -225,10 +274,49 @@ enum Command {
         #[command(subcommand)]
         command: MemberCommand,
     },
+    /// Erase the personal data of candidates whose applications are over.
+    Candidates {
+        #[command(subcommand)]
+        command: CandidatesCommand,
+    },
     /// Read products' releases from their repositories' forges (GitHub, GitLab).
     Releases {
         #[command(subcommand)]
         command: ReleasesCommand,
+    },
+    /// Write a consistent snapshot of the SQLite database to FILE while it serves (for
+    /// PostgreSQL, use `pg_dump`).
+    Backup {
+        #[command(flatten)]
+        database: Database,
+        /// The snapshot to write; it must not exist.
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with the snapshot FILE, once checked (readable, not from
+    /// a newer Pilote, audit chain intact); the database replaced is kept beside it. Stop
+    /// the servers and workers first.
+    Restore {
+        #[command(flatten)]
+        database: Database,
+        /// The snapshot to restore.
+        file: PathBuf,
+    },
+    /// Manage a search index kept in a directory (`serve --search-index`).
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SearchCommand {
+    /// Build the index in DIRECTORY again from the store, whatever it holds.
+    Rebuild {
+        #[command(flatten)]
+        database: Database,
+        /// The index's directory.
+        #[arg(long, env = "PILOTE_SEARCH_INDEX")]
+        search_index: PathBuf,
     },
 }
 
@@ -273,6 +361,20 @@ enum AuditCommand {
         kind: String,
         /// Its identifier (a slug, an account number).
         id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CandidatesCommand {
+    /// Erase the name, e-mail, profile, skills and motivation of every application closed
+    /// (or never confirmed) more than the retention period ago; its state stays, for the
+    /// figures. Meant to run daily.
+    Erase {
+        #[command(flatten)]
+        database: Database,
+        /// Days a closed application's candidate data is kept.
+        #[arg(long, env = "PILOTE_CANDIDATE_RETENTION_DAYS", default_value_t = 730)]
+        retention_days: u32,
     },
 }
 
@@ -350,6 +452,10 @@ enum Source {
     Udata,
     /// The api.gouv.fr catalogue's folder (`api/` and `producteurs/`).
     Apigouv,
+    /// The EIG programme's data folder (`promos.yml`, `skills.yml`, `defis.yml`,
+    /// `personnes.yml`): promotions, challenges and people; each challenge's key figures
+    /// become declared impact measurements of its product `eig-<slug>`.
+    Eig,
 }
 
 pub fn init_tracing(format: LogFormat) {
@@ -357,7 +463,9 @@ pub fn init_tracing(format: LogFormat) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colours for a person at a terminal, none in files and journals.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -376,6 +484,11 @@ impl Cli {
                 environment,
                 committee_overdue_months,
                 committee_overdue_phases,
+                search_index,
+                max_body_bytes,
+                request_timeout_seconds,
+                max_expensive_requests,
+                metrics,
             } => {
                 if demo && environment == "production" {
                     anyhow::bail!(
@@ -393,6 +506,12 @@ impl Cli {
                         )
                         .context("--committee-overdue-phases")?,
                     },
+                    search_index,
+                    bounds: pilote_web::Bounds {
+                        max_body_bytes,
+                        request_timeout: std::time::Duration::from_secs(request_timeout_seconds),
+                        max_expensive_requests,
+                    },
                 };
                 let store = database.open().await?;
                 if demo {
@@ -403,11 +522,17 @@ impl Cli {
                     crate::demo::data_if_empty(&store).await?;
                     crate::demo::access_requests_if_empty(&store).await?;
                     crate::demo::trainings_if_empty(&store).await?;
+                    crate::demo::eig_if_empty(&store).await?;
                 }
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
                     .with_context(|| format!("cannot listen on {addr}"))?;
-                pilote_web::serve(listener, store, config, shutdown_signal()).await?;
+                let metrics = metrics.start(&store).await?;
+                let served = pilote_web::serve(listener, store, config, shutdown_signal()).await;
+                if let Some(metrics) = metrics {
+                    metrics.abort();
+                }
+                served?;
                 Ok(ExitCode::SUCCESS)
             }
             Command::Ecoindex {
@@ -460,6 +585,7 @@ impl Cli {
                 once,
                 name,
                 notifying,
+                metrics,
             } => {
                 let prober = probing.prober()?;
                 let notifier = crate::notify::Notifier::new(&crate::notify::NotifySettings {
@@ -480,11 +606,15 @@ impl Cli {
                     once,
                 };
                 let store = database.open().await?;
+                let metrics = metrics.start(&store).await?;
                 tracing::info!(worker = %options.name, "worker started");
                 let tally = tokio::select! {
                     tally = crate::worker::work(&store, &prober, &notifier, &options) => tally,
                     _ = tokio::signal::ctrl_c() => Ok(crate::probes::Tally::default()),
                 };
+                if let Some(metrics) = metrics {
+                    metrics.abort();
+                }
                 store.close().await;
                 let tally = tally?;
                 if once {
@@ -497,6 +627,52 @@ impl Cli {
                         tally.emails_sent, tally.webhooks_delivered, tally.notifications_failed
                     );
                 }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Backup { database, file } => {
+                let store = database.open().await?;
+                let written = store.backup_to(&file).await;
+                store.close().await;
+                written?;
+                let check = pilote_store::backup::check_backup(&file).await?;
+                println!(
+                    "sauvegarde écrite dans {} : {} produits, {} membres, {} entrées du journal d'audit",
+                    file.display(),
+                    check.products,
+                    check.members,
+                    check.audit_entries
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Restore { database, file } => {
+                let restored = pilote_store::backup::restore(&file, &database.url).await?;
+                println!(
+                    "base restaurée depuis {} : {} produits, {} membres, {} entrées du journal d'audit, chaîne intacte",
+                    file.display(),
+                    restored.check.products,
+                    restored.check.members,
+                    restored.check.audit_entries
+                );
+                if let Some(previous) = restored.previous {
+                    println!("l'ancienne base est gardée dans {}", previous.display());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Search {
+                command:
+                    SearchCommand::Rebuild {
+                        database,
+                        search_index,
+                    },
+            } => {
+                let store = database.open().await?;
+                let documents = pilote_web::SearchFeed::rebuild(&store, &search_index).await;
+                store.close().await;
+                println!(
+                    "index de recherche reconstruit dans {} : {} documents",
+                    search_index.display(),
+                    documents?
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Command::Audit { command } => {
@@ -577,6 +753,27 @@ impl Cli {
                 store.close().await;
                 code
             }
+            Command::Candidates {
+                command:
+                    CandidatesCommand::Erase {
+                        database,
+                        retention_days,
+                    },
+            } => {
+                let store = database.open().await?;
+                let now = chrono::Utc::now();
+                let erased = store
+                    .erase_applications(
+                        now.date_naive(),
+                        retention_days,
+                        &crate::audit::cli_actor(),
+                        &pilote_store::timestamp(now),
+                    )
+                    .await;
+                store.close().await;
+                println!("{} candidature(s) effacée(s).", erased?.len());
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Migrate { database } => {
                 let store = Store::connect(&database.url)
                     .await
@@ -631,7 +828,13 @@ impl Cli {
                         };
                         pilote_import::data::import(&store, source, &path, options, &actor).await
                     }
+                    Source::Eig => {
+                        pilote_import::talent::eig::import(&store, &path, options, &actor).await
+                    }
                 };
+                if let Ok(report) = &report {
+                    record_import(&store, source, report).await;
+                }
                 store.close().await;
                 match report {
                     Ok(report) => {
@@ -655,6 +858,40 @@ impl Cli {
                 }
             }
         }
+    }
+}
+
+/// Adds an import's counts to the store's, for the metrics; a dry run wrote nothing and is
+/// not counted. The import is done whatever happens here: a failure is only logged.
+async fn record_import(store: &Store, source: Source, report: &ImportReport) {
+    if report.dry_run {
+        return;
+    }
+    let Some(importer) = source.to_possible_value() else {
+        return;
+    };
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let entities: Vec<(&str, pilote_store::RecordCounts)> = report
+        .entities
+        .iter()
+        .map(|(entity, counts)| {
+            (
+                *entity,
+                pilote_store::RecordCounts {
+                    created: count(counts.created),
+                    updated: count(counts.updated),
+                    unchanged: count(counts.unchanged),
+                    deleted: count(counts.deleted),
+                },
+            )
+        })
+        .collect();
+    let at = pilote_store::timestamp(chrono::Utc::now());
+    if let Err(error) = store
+        .record_import(importer.get_name(), &entities, &at)
+        .await
+    {
+        tracing::warn!(%error, "cannot count this import for the metrics");
     }
 }
 

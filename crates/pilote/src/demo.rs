@@ -553,3 +553,211 @@ pub async fn trainings_if_empty(store: &Store) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Adds two promotions and three challenges of the EIG programme, with their people and
+/// key figures, when the programme is empty; the key figures become declared measurements
+/// of the challenges' products, as an import makes them.
+pub async fn eig_if_empty(store: &Store) -> anyhow::Result<()> {
+    use pilote_domain::Slug;
+    use pilote_domain::talent::eig::{
+        Challenge, EigRole, KeyFigure, Person, PersonLinks, Programme, Promotion, Skill,
+    };
+
+    if !store.eig_programme().await?.challenges.is_empty() {
+        return Ok(());
+    }
+    let slug = |s: &str| Slug::parse(s);
+    let figure = |value: f64, description: &str| KeyFigure {
+        value: Some(value),
+        text: format!("{value}"),
+        description: description.to_owned(),
+        percent: false,
+    };
+    let promotions = vec![
+        Promotion {
+            slug: slug("eig-5")?,
+            code: "5".into(),
+            title: "Les défis EIG 5".into(),
+            year: 2021,
+        },
+        Promotion {
+            slug: slug("eig-6")?,
+            code: "6".into(),
+            title: "Les défis EIG 6".into(),
+            year: 2022,
+        },
+    ];
+    let skills = vec![
+        Skill {
+            slug: slug("datascience")?,
+            label: "Data science".into(),
+        },
+        Skill {
+            slug: slug("design")?,
+            label: "Design".into(),
+        },
+        Skill {
+            slug: slug("dev")?,
+            label: "Développement".into(),
+        },
+    ];
+    let challenge = |s: &str,
+                     title: &str,
+                     description: &str,
+                     administration: &str,
+                     (year, promotion): (i32, &str),
+                     skills: &[&str],
+                     key_figures: Vec<KeyFigure>,
+                     (eigs, mentors): (&[&str], &[&str])|
+     -> anyhow::Result<Challenge> {
+        let slugs = |list: &[&str]| {
+            list.iter()
+                .map(|s| Slug::parse(s))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Challenge {
+            slug: slug(s)?,
+            title: title.into(),
+            description: description.into(),
+            administration: administration.into(),
+            administration_website: None,
+            city: Some("Paris".into()),
+            year,
+            promotion: slug(promotion)?,
+            duration_months: Some(10),
+            skills: slugs(skills)?,
+            key_figures,
+            source_code: None,
+            website: None,
+            eigs: slugs(eigs)?,
+            mentors: slugs(mentors)?,
+        })
+    };
+    let challenges = vec![
+        challenge(
+            "cartobruit",
+            "CartoBruit",
+            "Cartographier les nuisances sonores pour mieux protéger les riverains",
+            "Ministère de la Transition écologique",
+            (2021, "eig-5"),
+            &["datascience", "dev"],
+            vec![
+                figure(1200.0, "communes cartographiées"),
+                figure(35.0, "agents formés à l’outil"),
+            ],
+            (&["nora-benali", "theo-garnier"], &["claire-fontaine"]),
+        )?,
+        challenge(
+            "dossier-facile-sante",
+            "Dossier facile santé",
+            "Simplifier la constitution des dossiers de prise en charge",
+            "Caisse nationale d’assurance maladie",
+            (2021, "eig-5"),
+            &["design", "dev"],
+            vec![figure(18.0, "entretiens avec des usagers")],
+            (&["amelie-roux"], &["claire-fontaine"]),
+        )?,
+        challenge(
+            "vigie-marches",
+            "Vigie marchés",
+            "Repérer les marchés publics infructueux pour les relancer plus tôt",
+            "Direction des achats de l’État",
+            (2022, "eig-6"),
+            &["datascience"],
+            vec![
+                figure(25000.0, "marchés analysés"),
+                figure(4.0, "ateliers avec les acheteurs"),
+            ],
+            (&["yanis-perrin"], &["marc-delorme"]),
+        )?,
+    ];
+    let person = |s: &str,
+                  name: &str,
+                  role,
+                  profile: &str,
+                  year,
+                  promotion: &str,
+                  of: &[&str]|
+     -> anyhow::Result<Person> {
+        Ok(Person {
+            slug: slug(s)?,
+            name: name.into(),
+            role,
+            profile: profile.into(),
+            years: vec![year],
+            promotions: vec![slug(promotion)?],
+            challenges: of
+                .iter()
+                .map(|c| Slug::parse(c))
+                .collect::<Result<_, _>>()?,
+            skills: Vec::new(),
+            links: PersonLinks::default(),
+        })
+    };
+    let people = vec![
+        person(
+            "amelie-roux",
+            "Amélie Roux",
+            EigRole::Eig,
+            "Designer",
+            2021,
+            "eig-5",
+            &["dossier-facile-sante"],
+        )?,
+        person(
+            "claire-fontaine",
+            "Claire Fontaine",
+            EigRole::Mentor,
+            "Mentor",
+            2021,
+            "eig-5",
+            &["cartobruit", "dossier-facile-sante"],
+        )?,
+        person(
+            "marc-delorme",
+            "Marc Delorme",
+            EigRole::Mentor,
+            "Mentor",
+            2022,
+            "eig-6",
+            &["vigie-marches"],
+        )?,
+        person(
+            "nora-benali",
+            "Nora Benali",
+            EigRole::Eig,
+            "Data scientist",
+            2021,
+            "eig-5",
+            &["cartobruit"],
+        )?,
+        person(
+            "theo-garnier",
+            "Théo Garnier",
+            EigRole::Eig,
+            "Développeur",
+            2021,
+            "eig-5",
+            &["cartobruit"],
+        )?,
+        person(
+            "yanis-perrin",
+            "Yanis Perrin",
+            EigRole::Eig,
+            "Data scientist",
+            2022,
+            "eig-6",
+            &["vigie-marches"],
+        )?,
+    ];
+    let programme = Programme {
+        promotions,
+        skills,
+        challenges,
+        people,
+    };
+    store
+        .apply_eig_import(&programme, false, &Actor::system("démo"))
+        .await?;
+    Ok(())
+}

@@ -11,6 +11,8 @@ use pilote_domain::{Slug, is_http_url};
 use pilote_probe::Prober;
 use pilote_store::{Job, Store, timestamp};
 
+use crate::worker::{Outcome, count_job};
+
 /// The job kind of a product's scheduled probe (its key is the product's slug).
 pub const PROBE_JOB: &str = "probe";
 
@@ -159,9 +161,10 @@ impl Schedule {
         for (job, outcome) in outcomes {
             match outcome {
                 Ok(Some(check)) => checks.push((check, Some(job.lease.clone()))),
-                Ok(None) => {}
+                Ok(None) => count_job(PROBE_JOB, Outcome::Gone),
                 Err(error) => {
                     tally.failed += 1;
+                    count_job(PROBE_JOB, Outcome::Failed);
                     tracing::warn!(job = job.lease.id, key = %job.key, %error, "probe job failed");
                     // Back off: one minute per attempt, at most one period.
                     let wait = (60 * i64::from(job.attempts)).min(every);
@@ -176,13 +179,20 @@ impl Schedule {
         let stored = store
             .record_service_checks(&checks, &timestamp(Utc::now()))
             .await?;
-        for kept in stored {
+        for ((check, _), kept) in checks.iter().zip(stored) {
             if kept {
                 tally.checked += 1;
+                count_job(PROBE_JOB, Outcome::Gone);
+                let outcome = if check.up { "up" } else { "down" };
+                metrics::counter!(pilote_web::metrics::PROBE_CHECKS, "outcome" => outcome)
+                    .increment(1);
             } else {
                 tally.lost += 1;
+                count_job(PROBE_JOB, Outcome::Lost);
             }
         }
+        #[expect(clippy::cast_precision_loss, reason = "seconds since 1970 fit in f64")]
+        metrics::gauge!(pilote_web::metrics::PROBE_LAST_RUN).set(Utc::now().timestamp() as f64);
         Ok(())
     }
 }

@@ -104,7 +104,9 @@ pub async fn work(
             .collect::<Vec<_>>()
             .await;
         for (job, outcome) in outcomes {
-            match outcome? {
+            let outcome = outcome?;
+            count_job(&job.kind, outcome);
+            match outcome {
                 Outcome::Sent if job.kind == EMAIL_JOB => tally.emails_sent += 1,
                 Outcome::Sent => tally.webhooks_delivered += 1,
                 Outcome::Failed => tally.notifications_failed += 1,
@@ -126,6 +128,17 @@ pub enum Outcome {
     Lost,
     /// Nothing to do (its subject is gone or done).
     Gone,
+}
+
+/// Counts an ended job in the metrics: a job with nothing left to do is done too.
+pub fn count_job(kind: &str, outcome: Outcome) {
+    let outcome = match outcome {
+        Outcome::Sent | Outcome::Gone => "done",
+        Outcome::Failed => "failed",
+        Outcome::Lost => "lost",
+    };
+    metrics::counter!(pilote_web::metrics::JOBS, "kind" => kind.to_owned(), "outcome" => outcome)
+        .increment(1);
 }
 
 async fn run(store: &Store, notifier: &Notifier, job: &Job) -> anyhow::Result<Outcome> {

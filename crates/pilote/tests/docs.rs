@@ -29,3 +29,37 @@ fn the_readme_shows_the_permission_table() {
         "the README's permission table differs from pilote_domain::identity::PERMISSIONS; run with PILOTE_UPDATE_DOCS=1"
     );
 }
+
+/// Every `PILOTE_*` variable the command line reads is in the README's settings table, and the
+/// table names no variable the code has dropped.
+#[test]
+fn the_readme_lists_every_setting() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cli = std::fs::read_to_string(root.join("src/cli.rs")).unwrap();
+    let readme = std::fs::read_to_string(root.join("../../README.md")).unwrap();
+    let start = readme
+        .find("<!-- settings-table -->")
+        .expect("the README marks the settings table");
+    let end = readme
+        .find("<!-- /settings-table -->")
+        .expect("the README closes the settings table");
+    let variables = |text: &str| -> std::collections::BTreeSet<String> {
+        text.split('"')
+            .chain(text.split('`'))
+            .filter(|word| {
+                word.starts_with("PILOTE_")
+                    && word[7..]
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c == '_')
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    let read = variables(&cli);
+    let listed = variables(&readme[start..end]);
+    assert!(read.len() >= 20, "read from cli.rs: {read:?}");
+    assert_eq!(
+        read, listed,
+        "the README's settings table and the variables src/cli.rs reads differ"
+    );
+}

@@ -241,15 +241,15 @@ async fn exports_and_page(db: TestDb) {
         "1 missions renouvelées sur 3 terminées",
         "Effectif mensuel par statut",
         "Effectif mensuel par domaine",
-        "caption-statuts",
+        "caption-mois",
         "/talents/retention.csv?date=2025-03-15",
         "<option value=\"inc-b\">Incubateur B</option>",
     ] {
         assert!(html.contains(expected), "the page lacks {expected}");
     }
-    // The default window: the 24 months up to March 2025.
-    assert!(html.contains("<th scope=\"row\">2023-04</th>"));
-    assert!(!html.contains("<th scope=\"row\">2023-03</th>"));
+    // The default window: the 12 months up to March 2025.
+    assert!(html.contains("<th scope=\"row\">2024-04</th>"));
+    assert!(!html.contains("<th scope=\"row\">2024-03</th>"));
     // The incubator chosen with the GET form.
     let html = app
         .client

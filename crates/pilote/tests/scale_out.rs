@@ -77,13 +77,15 @@ async fn a_write_through_one_server_shows_through_the_other() {
     let (_b, server_b) = serve(&db.url).await;
     let client = reqwest::Client::new();
     let mut delays = Vec::new();
+    let mut search_delays = Vec::new();
     for round in 0..5 {
         let slug = format!("produit-partage-{round}");
+        let word = ["colibri", "mesange", "rouge-gorge", "pinson", "fauvette"][round];
         let created = client
             .post(format!("{server_a}/api/v1/products"))
             .bearer_auth(&token)
             .json(&json!({
-                "slug": slug, "title": "Produit partagé", "mission": "Vu par chaque serveur.",
+                "slug": slug, "title": format!("Produit partagé {word}"), "mission": "Vu par chaque serveur.",
                 "incubator": "fabrique-demo",
                 "phases": [{"name": "investigation", "start": "2024-01-01"}]
             }))
@@ -108,6 +110,24 @@ async fn a_write_through_one_server_shows_through_the_other() {
         }
         let delay = seen.unwrap_or_else(|| panic!("{slug} never showed through server B"));
         delays.push(delay);
+        // Server B's search index follows too.
+        let mut found = None;
+        while written.elapsed() < Duration::from_secs(30) {
+            let results: serde_json::Value = client
+                .get(format!("{server_b}/api/v1/search?q={word}&kind=product"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if results["data"][0]["slug"] == slug.as_str() {
+                found = Some(written.elapsed());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        search_delays.push(found.unwrap_or_else(|| panic!("{slug} never found through server B")));
         // And in server B's lists, not only its page of the product.
         let list: serde_json::Value = client
             .get(format!("{server_b}/api/v1/products?page_size=1000"))
@@ -126,6 +146,11 @@ async fn a_write_through_one_server_shows_through_the_other() {
         );
     }
     eprintln!("write through A seen through B after: {delays:?}");
+    eprintln!("write through A found by B's search after: {search_delays:?}");
+    assert!(
+        search_delays.iter().all(|d| *d < Duration::from_secs(1)),
+        "{search_delays:?}"
+    );
 }
 
 /// The products the workers probe, all pointing at one local site.

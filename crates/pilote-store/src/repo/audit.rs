@@ -18,7 +18,7 @@ use sqlx::{FromRow, Transaction};
 use super::batch::{MAX_BINDS, fetch, insert};
 use super::portfolio::{self, member_subject};
 use super::{AUDIT_LOCK, Db};
-use crate::audit::{AuditPage, AuditVerification, Erasure};
+use crate::audit::{AuditPage, AuditVerification, ChangedKinds, Erasure};
 use crate::{Result, StoreError};
 
 type Pool = sqlx::Pool<Db>;
@@ -303,6 +303,26 @@ pub(crate) async fn page(pool: &Pool, offset: u64, limit: u64) -> Result<AuditPa
         entries: opened(&mut conn, readable(rows)?).await?,
         total: u64::try_from(total).unwrap_or(0),
     })
+}
+
+pub(crate) async fn changes_since(pool: &Pool, seq: i64) -> Result<ChangedKinds> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT entity_kind, MAX(seq) FROM audit_log WHERE seq > $1 GROUP BY entity_kind",
+    )
+    .bind(seq)
+    .fetch_all(pool)
+    .await?;
+    Ok(ChangedKinds {
+        last: rows.iter().map(|(_, last)| *last).fold(seq, i64::max),
+        kinds: rows.into_iter().map(|(kind, _)| kind).collect(),
+    })
+}
+
+pub(crate) async fn position(pool: &Pool) -> Result<i64> {
+    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+        .fetch_one(pool)
+        .await?;
+    Ok(last.unwrap_or(0))
 }
 
 /// Checks the whole chain in order, a chunk of entries at a time.

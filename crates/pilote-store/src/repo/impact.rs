@@ -574,3 +574,102 @@ async fn write_budget_changes(
     }
     Ok(entries)
 }
+
+/// The indicators of `products`, by product then number, inside the caller's transaction.
+pub(crate) async fn indicators_of(tx: &mut Tx<'_>, products: &[Slug]) -> Result<Vec<Indicator>> {
+    rows_into(
+        super::batch::fetch::<IndicatorRow, _>(
+            tx,
+            &format!("SELECT {INDICATOR_COLUMNS} FROM impact_indicators"),
+            Some(("product_slug", products)),
+            "product_slug, id",
+        )
+        .await?,
+    )
+}
+
+/// The measurements of an indicator, by period end then number.
+pub(crate) async fn measurements_of(tx: &mut Tx<'_>, indicator: i64) -> Result<Vec<Measurement>> {
+    rows_into(
+        sqlx::query_as::<_, MeasurementRow>(&format!(
+            "SELECT {MEASUREMENT_COLUMNS} FROM impact_measurements WHERE indicator_id = $1 ORDER BY period_end, id"
+        ))
+        .bind(indicator)
+        .fetch_all(&mut **tx)
+        .await?,
+    )
+}
+
+/// Inserts an indicator inside the caller's transaction; returns it with its number.
+pub(crate) async fn insert_indicator_in(
+    tx: &mut Tx<'_>,
+    indicator: &Indicator,
+) -> Result<Indicator> {
+    let row = bind_indicator(
+        sqlx::query(
+            "INSERT INTO impact_indicators (product_slug, name, category, unit, direction, baseline_value, baseline_date, baseline_source, target_value, target_date, methodology, public) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        ),
+        indicator,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let id: i64 = sqlx::Row::try_get(&row, 0)?;
+    indicator_in(tx, id).await
+}
+
+/// Rewrites an indicator of the same number inside the caller's transaction.
+pub(crate) async fn update_indicator_in(
+    tx: &mut Tx<'_>,
+    indicator: &Indicator,
+) -> Result<Indicator> {
+    bind_indicator(
+        sqlx::query(
+            "UPDATE impact_indicators SET product_slug = $1, name = $2, category = $3, unit = $4, direction = $5, baseline_value = $6, baseline_date = $7, baseline_source = $8, target_value = $9, target_date = $10, methodology = $11, public = $12 WHERE id = $13",
+        ),
+        indicator,
+    )
+    .bind(indicator.id)
+    .execute(&mut **tx)
+    .await?;
+    indicator_in(tx, indicator.id).await
+}
+
+/// Deletes an indicator (its measurements go by cascade) inside the caller's transaction.
+pub(crate) async fn delete_indicator_in(tx: &mut Tx<'_>, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM impact_indicators WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Deletes a measurement inside the caller's transaction.
+pub(crate) async fn delete_measurement_in(tx: &mut Tx<'_>, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM impact_measurements WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Inserts a measurement inside the caller's transaction; returns it with its number.
+pub(crate) async fn insert_measurement_in(
+    tx: &mut Tx<'_>,
+    measurement: &Measurement,
+) -> Result<Measurement> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO impact_measurements (indicator_id, period_start, period_end, value, method, evidence_url, comment, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(measurement.indicator)
+    .bind(measurement.period_start)
+    .bind(measurement.period_end)
+    .bind(measurement.value)
+    .bind(measurement.method.as_str())
+    .bind(&measurement.evidence_url)
+    .bind(&measurement.comment)
+    .bind(&measurement.recorded_by)
+    .bind(&measurement.recorded_at)
+    .fetch_one(&mut **tx)
+    .await?;
+    measurement_in(tx, id).await
+}

@@ -199,15 +199,26 @@ pub(crate) async fn write_member(
     actor: &Actor,
 ) -> Result<()> {
     let mut tx = audit::begin(pool).await?;
-    let records = std::slice::from_ref(member);
-    let before = load_members(&mut tx, Some(&slugs(records))).await?;
-    save_members(&mut tx, records, mode).await?;
     let mut log = Vec::new();
-    changes_of(&before, records, &mut log)?;
+    write_member_in(&mut tx, member, mode, &mut log).await?;
     audit::append(&mut tx, actor, &log).await?;
-    bump_revision(&mut tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Writes a member inside `tx` and adds its change to `log`: also for the writes of other
+/// contexts that make someone a member (a selected candidate).
+pub(crate) async fn write_member_in(
+    tx: &mut Tx<'_>,
+    member: &Member,
+    mode: WriteMode,
+    log: &mut Vec<Change>,
+) -> Result<()> {
+    let records = std::slice::from_ref(member);
+    let before = load_members(tx, Some(&slugs(records))).await?;
+    save_members(tx, records, mode).await?;
+    changes_of(&before, records, log)?;
+    bump_revision(tx).await
 }
 
 pub(crate) async fn delete_product(pool: &Pool, slug: &Slug, actor: &Actor) -> Result<()> {
@@ -1025,4 +1036,63 @@ impl MemberRow {
             missions,
         })
     }
+}
+
+/// Makes `incubator` and exactly `products` the records of that incubator, inside the
+/// caller's transaction, for an import that owns an incubator (the EIG programme): writes
+/// only what changes, removes the incubator's other products, and returns the log's
+/// entries, the products' counts and the slugs of the products removed.
+pub(crate) async fn replace_incubator_products(
+    tx: &mut Tx<'_>,
+    incubator: &Incubator,
+    products: &[Product],
+    dry_run: bool,
+) -> Result<(Vec<Change>, crate::Replaced, Vec<Slug>)> {
+    let selection = Selection {
+        organisations: Some(Vec::new()),
+        incubators: Some(vec![incubator.slug.clone()]),
+        teams: Some(Vec::new()),
+        products: Some(Vec::new()),
+        members: Some(Vec::new()),
+    };
+    let stored_incubator = load_records(tx, &selection).await?.incubators.pop();
+    let owned: Vec<String> = sqlx::query_scalar("SELECT slug FROM products WHERE incubator = $1")
+        .bind(incubator.slug.as_str())
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut wanted: Vec<Slug> = owned
+        .iter()
+        .map(|s| slug(s, "product"))
+        .collect::<Result<_>>()?;
+    wanted.extend(slugs(products));
+    wanted.sort();
+    wanted.dedup();
+    let stored = load_products(tx, Some(&wanted)).await?;
+    // A product of the same slug elsewhere is taken over only if the import names it.
+    let stored: Vec<Product> = stored
+        .into_iter()
+        .filter(|p| p.incubator == incubator.slug || products.iter().any(|n| n.slug == p.slug))
+        .collect();
+    let (steps, counts) =
+        crate::Replaced::plan(&stored, products, |p| p.slug.clone(), PartialEq::eq);
+    let mut log = Vec::new();
+    log.extend(change_of(stored_incubator.as_ref(), Some(incubator))?);
+    let mut removed = Vec::new();
+    let mut written = Vec::new();
+    for (old, new) in steps {
+        log.extend(change_of(old, new)?);
+        match (old, new) {
+            (Some(old), None) => removed.push(old.slug.clone()),
+            (_, Some(new)) => written.push(new.clone()),
+            (None, None) => {}
+        }
+    }
+    if !dry_run {
+        if stored_incubator.as_ref() != Some(incubator) {
+            save_incubators(tx, std::slice::from_ref(incubator)).await?;
+        }
+        remove(tx, "products", &removed).await?;
+        save_products(tx, &written, WriteMode::Replace).await?;
+    }
+    Ok((log, counts, removed))
 }

@@ -42,7 +42,13 @@ impl<S: Send + Sync> FromRequest<S> for JsonValue {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = bytes::Bytes::from_request(request, state)
             .await
-            .map_err(|error| ApiError::BadRequest(error.body_text()))?;
+            .map_err(|error| {
+                if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::BadRequest(error.body_text())
+                }
+            })?;
         serde_json::from_slice(&bytes)
             .map(JsonValue)
             .map_err(|error| {

@@ -9,6 +9,7 @@ pub mod committees;
 pub mod commons;
 pub mod data;
 pub mod delivery;
+pub mod eig;
 pub mod impact;
 pub mod incubators;
 pub mod indicators;
@@ -17,8 +18,10 @@ pub mod members;
 pub mod organisations;
 pub mod products;
 pub mod quality;
+pub mod recruitment;
 pub mod releases;
 pub mod retention;
+pub mod search;
 pub mod support;
 pub mod teams;
 pub mod trainings;
@@ -147,8 +150,34 @@ use crate::{ApiError, AppState};
         trainings::create::create_training,
         trainings::show::show_training,
         trainings::attend::record_attendee,
+        eig::promotions::list_promotions,
+        eig::challenges::list_challenges,
+        eig::challenge::show_challenge,
+        eig::people::list_people,
+        search::list::search,
+        recruitment::calls::list_calls,
+        recruitment::calls::create_call,
+        recruitment::calls::show_call,
+        recruitment::proposals::list_proposals,
+        recruitment::proposals::create_proposal,
+        recruitment::proposals::decide_proposal,
+        recruitment::proposals::score_proposal,
+        recruitment::offers::list_job_offers,
+        recruitment::offers::show_job_offer,
+        recruitment::offers::put_job_offer,
+        recruitment::apply::apply_to_offer,
+        recruitment::apply::apply_to_challenge,
+        recruitment::apply::confirm_application,
+        recruitment::applications::list_applications,
+        recruitment::applications::show_application,
+        recruitment::applications::take_application_event,
+        recruitment::applications::write_application_message,
     ),
-    components(schemas(crate::error::ErrorBody)),
+    components(schemas(
+        crate::error::ErrorBody,
+        crate::query::ProductSort,
+        recruitment::offers::OfferSort
+    )),
     modifiers(&BearerTokens)
 )]
 pub struct ApiDoc;
@@ -422,6 +451,20 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/teams/{slug}", get(teams::show::show_team))
         .route("/api/v1/retention", get(retention::show::show_retention))
         .route(
+            "/api/v1/eig/promotions",
+            get(eig::promotions::list_promotions),
+        )
+        .route(
+            "/api/v1/eig/challenges",
+            get(eig::challenges::list_challenges),
+        )
+        .route(
+            "/api/v1/eig/challenges/{slug}",
+            get(eig::challenge::show_challenge),
+        )
+        .route("/api/v1/eig/people", get(eig::people::list_people))
+        .route("/api/v1/search", get(search::list::search))
+        .route(
             "/api/v1/trainings",
             get(trainings::list::list_trainings).post(trainings::create::create_training),
         )
@@ -432,6 +475,60 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/trainings/{id}/attendees",
             post(trainings::attend::record_attendee),
+        )
+        .route(
+            "/api/v1/calls",
+            get(recruitment::calls::list_calls).post(recruitment::calls::create_call),
+        )
+        .route("/api/v1/calls/{slug}", get(recruitment::calls::show_call))
+        .route(
+            "/api/v1/calls/{slug}/proposals",
+            get(recruitment::proposals::list_proposals)
+                .post(recruitment::proposals::create_proposal),
+        )
+        .route(
+            "/api/v1/calls/{slug}/proposals/{id}/status",
+            put(recruitment::proposals::decide_proposal),
+        )
+        .route(
+            "/api/v1/calls/{slug}/proposals/{id}/scorecard",
+            put(recruitment::proposals::score_proposal),
+        )
+        .route(
+            "/api/v1/calls/{slug}/proposals/{id}/applications",
+            post(recruitment::apply::apply_to_challenge),
+        )
+        .route(
+            "/api/v1/job-offers",
+            get(recruitment::offers::list_job_offers),
+        )
+        .route(
+            "/api/v1/job-offers/{slug}",
+            get(recruitment::offers::show_job_offer).put(recruitment::offers::put_job_offer),
+        )
+        .route(
+            "/api/v1/job-offers/{slug}/applications",
+            post(recruitment::apply::apply_to_offer),
+        )
+        .route(
+            "/api/v1/applications",
+            get(recruitment::applications::list_applications),
+        )
+        .route(
+            "/api/v1/applications/confirmation",
+            post(recruitment::apply::confirm_application),
+        )
+        .route(
+            "/api/v1/applications/{id}",
+            get(recruitment::applications::show_application),
+        )
+        .route(
+            "/api/v1/applications/{id}/events",
+            post(recruitment::applications::take_application_event),
+        )
+        .route(
+            "/api/v1/applications/{id}/messages",
+            post(recruitment::applications::write_application_message),
         )
 }
 

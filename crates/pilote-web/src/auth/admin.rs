@@ -59,8 +59,8 @@ pub(crate) struct GrantForm {
 
 impl GrantForm {
     /// The grant, checked: a known role, with a scope exactly when it needs one, naming an
-    /// existing incubator or organisation.
-    pub(crate) fn parse(&self, state: &AppState) -> Result<RoleGrant, ApiError> {
+    /// existing incubator, organisation or call.
+    pub(crate) async fn parse(&self, state: &AppState) -> Result<RoleGrant, ApiError> {
         let role = Role::parse(&self.role).map_err(|e| ApiError::field("role", e.to_string()))?;
         let scope = self
             .scope
@@ -75,16 +75,24 @@ impl GrantForm {
         let model = state.model();
         let exists = match (&grant.role, &grant.scope) {
             (Role::IncubatorManager, Some(slug)) => model.incubator(slug).is_some(),
-            (Role::OrganisationEditor, Some(slug)) => model.organisation(slug).is_some(),
+            (Role::OrganisationEditor | Role::Recruiter, Some(slug)) => {
+                model.organisation(slug).is_some()
+            }
+            (Role::Panelist, Some(slug)) => match state.store().call(slug).await {
+                Ok(_) => true,
+                Err(pilote_store::StoreError::NotFound) => false,
+                Err(other) => return Err(other.into()),
+            },
             _ => true,
         };
-        if exists {
-            Ok(grant)
-        } else {
-            Err(ApiError::field(
+        match (exists, grant.role.scope_kind()) {
+            (false, Some(kind)) => Err(ApiError::field(
                 "scope",
-                "aucun incubateur ni aucune organisation ne porte cet identifiant",
-            ))
+                format!(
+                    "aucun enregistrement ne porte cet identifiant : ce rôle s'attribue pour {kind}"
+                ),
+            )),
+            _ => Ok(grant),
         }
     }
 }
@@ -107,7 +115,7 @@ pub(crate) async fn change_role(
     change: RoleChange,
 ) -> Result<Account, ApiError> {
     let actor = authorize(principal, Action::ManageRoles, &[Target::default()])?;
-    let grant = form.parse(state)?;
+    let grant = form.parse(state).await?;
     let store = state.store();
     let changed = match change {
         RoleChange::Grant => store.grant_role(account, &grant, &actor).await,

@@ -16,11 +16,14 @@ use crate::ApiError;
 const SIGN_IN_PER_MINUTE: NonZeroU32 = NonZeroU32::MIN.saturating_add(9);
 /// Token creations allowed at once, and per minute after that.
 const TOKENS_PER_MINUTE: NonZeroU32 = NonZeroU32::MIN.saturating_add(4);
+/// Applications (which send an e-mail to the address given) at once, and per minute.
+const APPLICATIONS_PER_MINUTE: NonZeroU32 = NonZeroU32::MIN.saturating_add(9);
 
 /// The limiters of one server.
 pub(crate) struct RateLimits {
     sign_in: DefaultKeyedRateLimiter<IpAddr>,
     tokens: DefaultKeyedRateLimiter<IpAddr>,
+    applications: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 impl Default for RateLimits {
@@ -28,6 +31,7 @@ impl Default for RateLimits {
         Self {
             sign_in: RateLimiter::keyed(Quota::per_minute(SIGN_IN_PER_MINUTE)),
             tokens: RateLimiter::keyed(Quota::per_minute(TOKENS_PER_MINUTE)),
+            applications: RateLimiter::keyed(Quota::per_minute(APPLICATIONS_PER_MINUTE)),
         }
     }
 }
@@ -47,10 +51,18 @@ impl RateLimits {
             .map_err(|_| ApiError::TooManyRequests)
     }
 
+    /// Counts an application sent without an account; 429 beyond the allowance.
+    pub(crate) fn application(&self, client: ClientIp) -> Result<(), ApiError> {
+        self.applications
+            .check_key(&client.0)
+            .map_err(|_| ApiError::TooManyRequests)
+    }
+
     /// Forgets addresses that are back to their full allowance.
     pub(crate) fn forget_idle(&self) {
         self.sign_in.retain_recent();
         self.tokens.retain_recent();
+        self.applications.retain_recent();
     }
 }
 

@@ -10,9 +10,9 @@ mod admin;
 mod caller;
 pub(crate) mod demo;
 mod headers;
-mod limits;
+pub(crate) mod limits;
 mod proconnect;
-mod secret;
+pub(crate) mod secret;
 mod visitor;
 
 use std::time::Duration;

@@ -16,7 +16,7 @@ pub(crate) fn random_secret() -> String {
 
 /// What the database keeps of a secret: its SHA-256, in hex. The secrets are random and
 /// long, so a plain hash is enough: there is nothing to guess.
-pub(crate) fn hash(secret: &str) -> String {
+pub fn hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .fold(String::with_capacity(64), |mut hex, byte| {

@@ -10,6 +10,7 @@ mod data;
 mod data_exports;
 pub(crate) mod delivery;
 mod download;
+mod eig;
 mod form_state;
 mod forms;
 mod history;
@@ -23,6 +24,7 @@ mod products;
 mod quality;
 mod releases;
 mod retention;
+mod search;
 mod support;
 mod trainings;
 
@@ -181,7 +183,7 @@ pub fn router() -> Router<AppState> {
             "/logiciels/{slug}/declarations/{id}/retirer",
             post(commons::withdraw),
         )
-        .route("/recherche", get(products::search))
+        .route("/recherche", get(search::search))
         .route(
             "/incubateurs",
             get(|State(s): State<AppState>, uri: Uri| async move {
@@ -274,6 +276,8 @@ pub fn router() -> Router<AppState> {
         .route("/talents/retention", get(retention::show))
         .route("/talents/retention.csv", get(retention::csv))
         .route("/talents/retention.json", get(retention::json))
+        .route("/talents/eig", get(eig::list))
+        .route("/talents/eig/defis/{slug}", get(eig::show))
         .route("/talents/formations", get(trainings::list))
         .route(
             "/talents/formations/nouvelle",
@@ -532,6 +536,9 @@ impl IntoResponse for PageError {
             ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, "Accès refusé", message.to_owned()),
             ApiError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "Trop de tentatives", ApiError::TooManyRequests.to_string()),
             ApiError::Conflict(message) | ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, "Demande invalide", message),
+            error @ ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Demande trop volumineuse", error.to_string()),
+            error @ ApiError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "Délai dépassé", error.to_string()),
+            error @ ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Service chargé", error.to_string()),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "page failed");
                 (

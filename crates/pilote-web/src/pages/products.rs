@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::identity::Action;
 use pilote_domain::portfolio::{PhaseName, Product};
 
@@ -156,11 +156,6 @@ pub async fn list(
         pagination,
         filters_query: base,
     })
-}
-
-/// `GET /recherche`: until the full search, a search of the products.
-pub async fn search(OriginalUri(uri): OriginalUri) -> Redirect {
-    Redirect::to(&format!("/produits?{}", uri.query().unwrap_or_default()))
 }
 
 /// The columns of the products download.

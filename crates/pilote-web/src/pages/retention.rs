@@ -20,7 +20,7 @@ use crate::api::retention::{RetentionJson, RetentionQuery, figures, incubator_of
 use crate::read_model::ReadModel;
 
 /// Months the page shows when none are asked for.
-const RECENT_MONTHS: u32 = 24;
+const RECENT_MONTHS: u32 = 12;
 
 /// At most this many month labels under a chart.
 const LABELS: usize = 8;
@@ -84,6 +84,15 @@ impl From<&YearFigures> for YearRow {
     }
 }
 
+/// A month of the table under the charts.
+struct MonthRow {
+    month: String,
+    headcount: usize,
+    by_status: Vec<usize>,
+    share: String,
+    by_domaine: Vec<usize>,
+}
+
 /// The figures' part of the page, rendered once per query and day.
 #[derive(Template)]
 #[template(path = "retention_figures.html")]
@@ -93,10 +102,10 @@ struct FiguresPart {
     tiles: Vec<Tile>,
     status_chart: String,
     status_names: Vec<&'static str>,
-    status_rows: Vec<(String, usize, Vec<usize>, String)>,
     domaine_chart: String,
     domaine_names: Vec<&'static str>,
-    domaine_rows: Vec<(String, Vec<usize>)>,
+    /// One table for both charts: month, headcount, by status, share, by domaine.
+    month_rows: Vec<MonthRow>,
     years: Vec<YearRow>,
     exports: String,
 }
@@ -178,45 +187,48 @@ fn render_figures(
         &status_names,
         &bars(&figures.months, |m| m.by_status.values().to_vec()),
         &format!("Effectif mensuel par statut, {scope}"),
-        "Diagramme en barres empilées : pour chaque mois, le nombre de membres en mission par statut (agents publics, indépendants, prestataires). Les mêmes chiffres figurent dans le tableau qui suit.",
+        "Diagramme en barres empilées : pour chaque mois, le nombre de membres en mission par statut (agents publics, indépendants, prestataires). Les mêmes chiffres figurent dans le tableau mensuel sous les graphiques.",
     );
-    let domaine_names: Vec<&'static str> = Domaine::ALL.iter().map(|d| d.label()).collect();
+    // Domaines nobody worked in over the period would only add empty columns.
+    let shown: Vec<usize> = (0..Domaine::ALL.len())
+        .filter(|&i| {
+            figures
+                .months
+                .iter()
+                .any(|m| m.by_domaine.get(i).is_some_and(|d| d.members > 0))
+        })
+        .collect();
+    let domaine_values = |m: &MonthFigures| -> Vec<usize> {
+        shown
+            .iter()
+            .map(|&i| m.by_domaine.get(i).map_or(0, |d| d.members))
+            .collect()
+    };
+    let domaine_names: Vec<&'static str> = shown.iter().map(|&i| Domaine::ALL[i].label()).collect();
     let domaine_chart = chart::stacked_bars_in(
         "domaines",
         &domaine_names,
-        &bars(&figures.months, |m| {
-            m.by_domaine.iter().map(|d| d.members).collect()
-        }),
+        &bars(&figures.months, domaine_values),
         &format!("Effectif mensuel par domaine, {scope}"),
-        "Diagramme en barres empilées : pour chaque mois, le nombre de membres en mission par domaine. Les mêmes chiffres figurent dans le tableau qui suit.",
+        "Diagramme en barres empilées : pour chaque mois, le nombre de membres en mission par domaine. Les mêmes chiffres figurent dans le tableau mensuel sous les graphiques.",
     );
     let part = FiguresPart {
         today: h.today.to_string(),
         tiles,
         status_chart,
         status_names,
-        status_rows: figures
-            .months
-            .iter()
-            .map(|m| {
-                (
-                    m.month.to_string(),
-                    m.headcount,
-                    m.by_status.values().to_vec(),
-                    percent(m.public_agent_share),
-                )
-            })
-            .collect(),
+
         domaine_chart,
         domaine_names,
-        domaine_rows: figures
+        month_rows: figures
             .months
             .iter()
-            .map(|m| {
-                (
-                    m.month.to_string(),
-                    m.by_domaine.iter().map(|d| d.members).collect(),
-                )
+            .map(|m| MonthRow {
+                month: m.month.to_string(),
+                headcount: m.headcount,
+                by_status: m.by_status.values().to_vec(),
+                share: percent(m.public_agent_share),
+                by_domaine: domaine_values(m),
             })
             .collect(),
         years: figures.years.iter().map(YearRow::from).collect(),

@@ -290,10 +290,15 @@ impl TestApp {
 
     /// Starts a server whose `send` acts as the demo administrator, through an API token.
     pub async fn spawn_writable(db: TestDb) -> Self {
+        Self::spawn_writable_with(db, pilote_web::Config::default()).await
+    }
+
+    /// [`TestApp::spawn_writable`] with settings of its own.
+    pub async fn spawn_writable_with(db: TestDb, config: pilote_web::Config) -> Self {
         pilote_web::ensure_demo_accounts(&db.store)
             .await
             .expect("demo accounts");
-        let mut app = Self::spawn(db, pilote_web::Config::default()).await;
+        let mut app = Self::spawn(db, config).await;
         app.token = Some(
             app.token_for("administratrice", &pilote_domain::identity::Scope::ALL)
                 .await,
@@ -421,14 +426,7 @@ impl TestApp {
 
 /// What the store keeps of a secret.
 pub fn sha256_hex(secret: &str) -> String {
-    use sha2::Digest as _;
-    use std::fmt::Write as _;
-    sha2::Sha256::digest(secret.as_bytes())
-        .iter()
-        .fold(String::new(), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    pilote_web::secret_hash(secret)
 }
 
 /// Runs `pilote <args> <file> --database <database>` and waits for it.
