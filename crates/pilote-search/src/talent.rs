@@ -1,11 +1,13 @@
-//! The talent programmes' public records as documents: the EIG challenges. Of the people
-//! who took a challenge on, only their public names are given, as for the network's
-//! members: never their profile or links.
+//! The talent programmes' public records as documents: the EIG challenges and the
+//! published job offers. Of the people who took a challenge on, only their public names
+//! are given, as for the network's members: never their profile or links. Candidates are
+//! never indexed.
 
 use std::collections::HashMap;
 
 use pilote_domain::Slug;
 use pilote_domain::talent::eig::{Challenge, Programme, Promotion};
+use pilote_domain::talent::recruitment::JobOffer;
 
 use crate::document::{Document, Facet, Kind};
 
@@ -63,4 +65,22 @@ fn challenge_document(
         .body(labels(&challenge.mentors, names))
         .facet(Facet::Incubator, pilote_domain::talent::eig::INCUBATOR)
         .facet(Facet::Year, challenge.year.to_string())
+}
+
+/// One document per published job offer; drafts stay their recruiters'.
+pub fn job_offer_documents(offers: &[JobOffer]) -> Vec<Document> {
+    offers
+        .iter()
+        .filter(|offer| offer.published)
+        .map(|offer| {
+            Document::new(Kind::JobOffer, offer.slug.as_str(), &offer.title)
+                .summary(&offer.description)
+                .body(&offer.location)
+                .body(offer.domaine.label())
+                .body(offer.contract.label())
+                .body(offer.remote.label())
+                .body(offer.organisation.as_str())
+                .date(Some(offer.closes_on))
+        })
+        .collect()
 }

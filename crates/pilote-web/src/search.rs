@@ -41,7 +41,9 @@ impl Source {
             "organisation" | "incubator" | "team" | "product" | "member" => Some(Source::Portfolio),
             "software" => Some(Source::Commons),
             "dataset" | "data_api" | "data_producer" => Some(Source::Data),
-            "eig_challenge" | "eig_promotion" | "eig_skill" | "eig_person" => Some(Source::Talent),
+            "eig_challenge" | "eig_promotion" | "eig_skill" | "eig_person" | "job_offer" => {
+                Some(Source::Talent)
+            }
             _ => None,
         }
     }
@@ -69,7 +71,16 @@ impl Source {
                 documents
             }
             Source::Talent => {
-                pilote_search::talent::challenge_documents(&store.eig_programme().await?)
+                let published = pilote_store::OfferFilters {
+                    published_only: true,
+                    ..pilote_store::OfferFilters::default()
+                };
+                let mut documents =
+                    pilote_search::talent::challenge_documents(&store.eig_programme().await?);
+                documents.extend(pilote_search::talent::job_offer_documents(
+                    &store.job_offers(&published).await?,
+                ));
+                documents
             }
         };
         Ok(documents

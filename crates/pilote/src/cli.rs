@@ -259,6 +259,9 @@ enum Command {
         /// This worker's name in job leases (default: host and process id).
         #[arg(long, env = "PILOTE_WORKER_NAME")]
         name: Option<String>,
+        /// Days a closed application's candidate data is kept before the daily erasure.
+        #[arg(long, env = "PILOTE_CANDIDATE_RETENTION_DAYS", default_value_t = 730)]
+        candidate_retention_days: u32,
         #[command(flatten)]
         notifying: Notifying,
         #[command(flatten)]
@@ -523,6 +526,7 @@ impl Cli {
                     crate::demo::access_requests_if_empty(&store).await?;
                     crate::demo::trainings_if_empty(&store).await?;
                     crate::demo::eig_if_empty(&store).await?;
+                    crate::demo::recruitment_if_empty(&store).await?;
                 }
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
@@ -584,6 +588,7 @@ impl Cli {
                 poll_seconds,
                 once,
                 name,
+                candidate_retention_days,
                 notifying,
                 metrics,
             } => {
@@ -604,6 +609,7 @@ impl Cli {
                     lease: std::time::Duration::from_secs(lease_seconds.max(1)),
                     poll: std::time::Duration::from_secs(poll_seconds.max(1)),
                     once,
+                    candidate_retention_days,
                 };
                 let store = database.open().await?;
                 let metrics = metrics.start(&store).await?;
@@ -761,15 +767,12 @@ impl Cli {
                     },
             } => {
                 let store = database.open().await?;
-                let now = chrono::Utc::now();
-                let erased = store
-                    .erase_applications(
-                        now.date_naive(),
-                        retention_days,
-                        &crate::audit::cli_actor(),
-                        &pilote_store::timestamp(now),
-                    )
-                    .await;
+                let erased = crate::worker::erase_candidates(
+                    &store,
+                    retention_days,
+                    &crate::audit::cli_actor(),
+                )
+                .await;
                 store.close().await;
                 println!("{} candidature(s) effacée(s).", erased?.len());
                 Ok(ExitCode::SUCCESS)

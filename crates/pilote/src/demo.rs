@@ -761,3 +761,191 @@ pub async fn eig_if_empty(store: &Store) -> anyhow::Result<()> {
         .await?;
     Ok(())
 }
+
+/// A call for challenges open around today, with a grid, a retained challenge and one
+/// waiting for the panel; three published job offers and a draft; one confirmed application
+/// to each, so that the panel and the recruiter have something to review.
+pub async fn recruitment_if_empty(store: &Store) -> anyhow::Result<()> {
+    use chrono::Duration;
+    use pilote_domain::Slug;
+    use pilote_domain::portfolio::Domaine;
+    use pilote_domain::talent::recruitment::{
+        Application, Call, Candidate, ChallengeProposal, ContractType, Criterion, JobOffer,
+        Opening, ProposalStatus, RemotePolicy, SalaryRange,
+    };
+
+    if !store.calls().await?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor::system("démo");
+    let today = chrono::Utc::now().date_naive();
+    let organisation = Slug::parse("dir-solidarites")?;
+    let call = Call {
+        slug: Slug::parse("eig-demo")?,
+        title: "Appel à défis EIG (démonstration)".into(),
+        description: "Les administrations proposent des défis numériques d'intérêt général ; des entrepreneurs d'intérêt général les relèvent pendant dix mois.".into(),
+        opens_on: today - Duration::days(30),
+        closes_on: today + Duration::days(60),
+        promotion: None,
+    };
+    let criterion = |slug: &str, label: &str, weight| -> anyhow::Result<Criterion> {
+        Ok(Criterion {
+            slug: Slug::parse(slug)?,
+            label: label.into(),
+            weight,
+        })
+    };
+    let criteria = [
+        criterion("impact", "Impact pour les usagers", 3)?,
+        criterion("donnees", "Données disponibles", 2)?,
+        criterion("portage", "Portage par l'administration", 1)?,
+    ];
+    store.create_call(&call, &criteria, &actor).await?;
+    let proposal = |title: &str, description: &str, status, product: Option<&str>| {
+        Ok::<_, anyhow::Error>(ChallengeProposal {
+            id: 0,
+            call: call.slug.clone(),
+            organisation: organisation.clone(),
+            product: product.map(Slug::parse).transpose()?,
+            title: title.into(),
+            description: description.into(),
+            status,
+        })
+    };
+    let retained = store
+        .save_proposal(
+            &proposal(
+                "Aller vers les personnes qui ne demandent pas leurs droits",
+                "Repérer, à partir des données déjà détenues, les foyers qui pourraient bénéficier d'une aide sans la demander, et les en informer.",
+                ProposalStatus::Retained,
+                Some("droits-simples"),
+            )?,
+            &actor,
+        )
+        .await?;
+    store
+        .save_proposal(
+            &proposal(
+                "Prévoir l'affluence des guichets",
+                "Anticiper les pics de fréquentation des accueils pour mieux répartir les agents.",
+                ProposalStatus::Submitted,
+                None,
+            )?,
+            &actor,
+        )
+        .await?;
+    let offer = |slug: &str,
+                 title: &str,
+                 domaine,
+                 location: &str,
+                 remote,
+                 contract,
+                 salary: Option<(u32, u32)>,
+                 days: i64,
+                 published| {
+        Ok::<_, anyhow::Error>(JobOffer {
+            slug: Slug::parse(slug)?,
+            title: title.into(),
+            organisation: organisation.clone(),
+            domaine,
+            location: location.into(),
+            remote,
+            contract,
+            salary: salary.map(|(min, max)| SalaryRange::new(min, max)).transpose()?,
+            closes_on: today + Duration::days(days),
+            description: "Au sein d'une équipe produit de la direction, vous concevez et faites évoluer des services numériques utilisés par des millions d'usagers.".into(),
+            published,
+        })
+    };
+    let offers = [
+        offer(
+            "developpeuse-back-end-solidarites",
+            "Développeuse ou développeur back-end",
+            Domaine::Developpement,
+            "Paris",
+            RemotePolicy::Partial,
+            ContractType::OpenEnded,
+            Some((48_000, 62_000)),
+            45,
+            true,
+        )?,
+        offer(
+            "designer-solidarites",
+            "Designer de services",
+            Domaine::Design,
+            "Lyon",
+            RemotePolicy::Partial,
+            ContractType::FixedTerm,
+            Some((42_000, 55_000)),
+            60,
+            true,
+        )?,
+        offer(
+            "data-scientist-solidarites",
+            "Data scientist",
+            Domaine::Data,
+            "Paris",
+            RemotePolicy::Full,
+            ContractType::Permanent,
+            None,
+            90,
+            true,
+        )?,
+        offer(
+            "chef-de-produit-solidarites",
+            "Cheffe ou chef de produit",
+            Domaine::Produit,
+            "Paris",
+            RemotePolicy::OnSite,
+            ContractType::OpenEnded,
+            None,
+            75,
+            false,
+        )?,
+    ];
+    for offer in &offers {
+        store.save_job_offer(offer, &actor).await?;
+    }
+    let candidate = |name: &str, email: &str, profile: &str| Candidate {
+        name: name.into(),
+        email: email.into(),
+        profile: profile.into(),
+        skills: vec!["Python".into(), "Données publiques".into()],
+        motivation: "Mettre mes compétences au service de l'intérêt général.".into(),
+    };
+    let at = pilote_store::timestamp(chrono::Utc::now());
+    let openings = [
+        (
+            Opening::Challenge {
+                call: call.slug.clone(),
+                proposal: retained.id,
+                organisation: organisation.clone(),
+            },
+            candidate(
+                "Lina Roussel",
+                "lina.roussel@exemple.fr",
+                "Data scientist, six ans dans une agence d'études.",
+            ),
+        ),
+        (
+            Opening::JobOffer {
+                offer: offers[0].slug.clone(),
+                organisation: organisation.clone(),
+            },
+            candidate(
+                "Omar Haddad",
+                "omar.haddad@exemple.fr",
+                "Développeur back-end, huit ans dans le secteur associatif.",
+            ),
+        ),
+    ];
+    for (opening, candidate) in openings {
+        // Confirmed already: nobody will open a demo e-mail. No secret: nobody withdraws.
+        let application = Application {
+            confirmed_at: Some(at.clone()),
+            ..Application::new(opening, candidate, String::new(), &at)
+        };
+        store.create_application(&application, &[], &actor).await?;
+    }
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! The worker: leases due jobs from the job table, which any number of workers share, and
 //! runs each by its kind: a product's probe, an e-mail of the outbox, a webhook delivery,
-//! the sweep of access requests waiting on their applicants.
+//! the sweep of access requests waiting on their applicants, the daily erasure of
+//! candidates' data past its retention period.
 
 use std::time::Duration;
 
@@ -30,7 +31,12 @@ pub struct WorkerOptions {
     pub poll: Duration,
     /// Stop once no job is due, rather than wait for the next.
     pub once: bool,
+    /// Days a closed application's candidate data is kept.
+    pub candidate_retention_days: u32,
 }
+
+/// The daily job that erases candidates' data past the retention period.
+pub const CANDIDATE_ERASURE_JOB: &str = "candidate_erasure";
 
 /// A job of a kind this worker does not know is tried again after this long, in case a
 /// newer worker knows it.
@@ -62,6 +68,14 @@ pub async fn work(
             SWEEP_JOB,
             &["requests".to_owned()],
             3600,
+            &timestamp(Utc::now()),
+        )
+        .await?;
+    store
+        .schedule_jobs(
+            CANDIDATE_ERASURE_JOB,
+            &["applications".to_owned()],
+            86_400,
             &timestamp(Utc::now()),
         )
         .await?;
@@ -99,7 +113,7 @@ pub async fn work(
             )
             .await?;
         let outcomes = futures_util::stream::iter(&others)
-            .map(|job| async move { (job, run(store, notifier, job).await) })
+            .map(|job| async move { (job, run(store, notifier, options, job).await) })
             .buffer_unordered(options.concurrency.max(1))
             .collect::<Vec<_>>()
             .await;
@@ -141,11 +155,28 @@ pub fn count_job(kind: &str, outcome: Outcome) {
         .increment(1);
 }
 
-async fn run(store: &Store, notifier: &Notifier, job: &Job) -> anyhow::Result<Outcome> {
+async fn run(
+    store: &Store,
+    notifier: &Notifier,
+    options: &WorkerOptions,
+    job: &Job,
+) -> anyhow::Result<Outcome> {
     match job.kind.as_str() {
         EMAIL_JOB => notifier.send_email(store, job).await,
         WEBHOOK_JOB => notifier.deliver_webhook(store, job).await,
         SWEEP_JOB => sweep(store, job).await,
+        CANDIDATE_ERASURE_JOB => {
+            let erased = erase_candidates(
+                store,
+                options.candidate_retention_days,
+                &Actor::system("worker"),
+            )
+            .await?;
+            if !erased.is_empty() {
+                tracing::info!(applications = erased.len(), "candidates' data erased");
+            }
+            finished(store, job).await
+        }
         kind => {
             tracing::warn!(
                 job = job.lease.id,
@@ -184,9 +215,29 @@ async fn sweep(store: &Store, job: &Job) -> anyhow::Result<Outcome> {
             "access requests swept"
         );
     }
-    Ok(if store.finish_job(&job.lease, &timestamp(now)).await? {
-        Outcome::Gone
-    } else {
-        Outcome::Lost
-    })
+    finished(store, job).await
+}
+
+/// Ends a job done: there is nothing to count but whether the lease still held.
+async fn finished(store: &Store, job: &Job) -> anyhow::Result<Outcome> {
+    Ok(
+        if store.finish_job(&job.lease, &timestamp(Utc::now())).await? {
+            Outcome::Gone
+        } else {
+            Outcome::Lost
+        },
+    )
+}
+
+/// Erases the data of the candidates whose applications closed (or were never confirmed)
+/// more than `retention_days` ago; returns the applications' numbers.
+pub async fn erase_candidates(
+    store: &Store,
+    retention_days: u32,
+    actor: &Actor,
+) -> anyhow::Result<Vec<i64>> {
+    let now = Utc::now();
+    Ok(store
+        .erase_applications(now.date_naive(), retention_days, actor, &timestamp(now))
+        .await?)
 }

@@ -497,12 +497,14 @@ async fn worker_metrics(db: TestDb) {
     wait_for(&format!("http://{metrics}/metrics")).await;
 
     let started = Instant::now();
-    // Until every job due is done: the four probes, the webhook, the unknown one, the sweep.
+    // Until every job due is done: the four probes, the webhook, the unknown one, the sweep,
+    // the erasure of candidates' data.
     let wanted = [
         ("probe", "done", 4.0),
         ("webhook", "done", 1.0),
         ("mystere", "failed", 1.0),
         ("access_sweep", "done", 1.0),
+        ("candidate_erasure", "done", 1.0),
     ];
     let scraped = loop {
         let scraped = scrape(&metrics).await;
@@ -557,6 +559,7 @@ async fn worker_metrics(db: TestDb) {
     assert_eq!(jobs("webhook", "done"), Some(1.0));
     assert_eq!(jobs("mystere", "failed"), Some(1.0));
     assert_eq!(jobs("access_sweep", "done"), Some(1.0));
+    assert_eq!(jobs("candidate_erasure", "done"), Some(1.0));
     assert_eq!(kind("pilote_job_queue_depth", "mystere"), Some(0.0));
     assert_eq!(kind("pilote_jobs_scheduled", "mystere"), Some(1.0));
     // A worker serves no HTTP requests of its own.

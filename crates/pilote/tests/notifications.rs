@@ -400,9 +400,10 @@ async fn webhooks_are_signed_and_retried_with_back_off(db: TestDb) {
     assert_eq!(delivered.last_error, None);
     let subscription = &store.webhook_subscriptions(&insee).await.unwrap()[0];
     assert_eq!(subscription.consecutive_failures, 0);
-    // What remains is the hourly sweep of access requests, not due before an hour.
+    // What remains is the hourly sweep of access requests and the daily erasure of
+    // candidates' data, neither due yet.
     let queue = store.job_queue(&timestamp(Utc::now())).await.unwrap();
-    assert_eq!((queue.jobs, queue.due), (1, 0));
+    assert_eq!((queue.jobs, queue.due), (2, 0));
 }
 
 on_both_backends!(
@@ -623,14 +624,15 @@ async fn webhooks_are_managed_through_the_api(db: TestDb) {
         out.contains("0 webhook(s) livré(s), 0 notification(s) en échec"),
         "{out}"
     );
-    // What remains is the hourly sweep of access requests, not due before an hour.
+    // What remains is the hourly sweep of access requests and the daily erasure of
+    // candidates' data, neither due yet.
     let queue = app
         .db
         .store
         .job_queue(&timestamp(Utc::now()))
         .await
         .unwrap();
-    assert_eq!((queue.jobs, queue.due), (1, 0));
+    assert_eq!((queue.jobs, queue.due), (2, 0));
     app.stop().await;
 }
 
@@ -797,10 +799,11 @@ async fn an_unreachable_mail_server_leaves_the_email_for_later(db: TestDb) {
     assert_eq!(outbox[0].attempts, 1);
     assert!(outbox[0].sent_at.is_none());
     assert!(outbox[0].last_error.is_some(), "{outbox:?}");
-    // Due again in a minute, not now (beside the hourly sweep of access requests).
+    // Due again in a minute, not now (beside the hourly sweep of access requests and the
+    // daily erasure of candidates' data).
     let now = Utc::now();
     let queue = store.job_queue(&timestamp(now)).await.unwrap();
-    assert_eq!((queue.jobs, queue.due), (2, 0));
+    assert_eq!((queue.jobs, queue.due), (3, 0));
     let later = store
         .job_queue(&timestamp(now + Duration::seconds(61)))
         .await

@@ -732,6 +732,30 @@ async fn pipeline_over_http(db: TestDb) {
         .call(Method::GET, "/api/v1/job-offers/brouillon", None, None)
         .await;
     assert_eq!(status, 404);
+    // The published offer reaches the search within a second; the draft never does.
+    let mut found = serde_json::Value::Null;
+    for _ in 0..20 {
+        let (_, body) = app
+            .call(
+                Method::GET,
+                "/api/v1/search?q=developeuse&kind=job_offer",
+                None,
+                None,
+            )
+            .await;
+        if body["total"] != 0 {
+            found = body;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let slugs: Vec<&str> = found["data"]
+        .as_array()
+        .expect("the offer found, misspelled")
+        .iter()
+        .map(|hit| hit["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["dev-1"], "{found}");
 
     // Applied to, then withdrawn by its candidate with their secret.
     let (status, receipt) = app
@@ -802,3 +826,186 @@ async fn pipeline_over_http(db: TestDb) {
     app.stop().await;
 }
 on_both_backends!(recruitment_http, pipeline_over_http);
+
+/// The cookie of an anonymous visitor's CSRF token, from a page's response.
+async fn anonymous_visit(app: &common::TestApp, path: &str) -> (String, String) {
+    let response = reqwest::get(app.url(path)).await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    let cookie = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .find(|value| value.starts_with("pilote_csrf="))
+        .expect("an anonymous CSRF cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = response.text().await.unwrap();
+    (cookie, common::csrf_of(&html))
+}
+
+/// The pages: the hub, an offer and its form (errors read back, then sent), the
+/// candidate's page to confirm, the recruiter's list and decision form, and what another
+/// call's panel and the public are refused.
+async fn pages_carry_an_application(db: TestDb) {
+    use common::Browser;
+    db.fill_demo().await;
+    let system = Actor::system("test");
+    let today = chrono::Utc::now().date_naive();
+    let store = &db.store;
+    let open_call = Call {
+        opens_on: today - chrono::Duration::days(1),
+        closes_on: today + chrono::Duration::days(30),
+        ..call("appel-a")
+    };
+    let criteria = [Criterion {
+        slug: slug("impact"),
+        label: "Impact".into(),
+        weight: 1,
+    }];
+    store
+        .create_call(&open_call, &criteria, &system)
+        .await
+        .unwrap();
+    let open_offer = JobOffer {
+        organisation: slug("dir-solidarites"),
+        closes_on: today + chrono::Duration::days(10),
+        ..offer("dev-1", true, ContractType::OpenEnded)
+    };
+    store.save_job_offer(&open_offer, &system).await.unwrap();
+    let app = common::TestApp::spawn_writable(db).await;
+    app.db
+        .add_agents(&[
+            ("jury-a", None, Some((Role::Panelist, "appel-a"))),
+            (
+                "recruteuse",
+                None,
+                Some((Role::Recruiter, "dir-solidarites")),
+            ),
+        ])
+        .await;
+
+    let public = Browser::with(&app, None);
+    let (status, hub) = public.get("/talents").await;
+    assert_eq!(status, 200);
+    assert!(hub.contains("1 offre ouverte"), "{hub}");
+    assert!(hub.contains("1 appel ouvert"), "{hub}");
+    let (status, list) = public.get("/talents/offres?contract=cdi&sort=title").await;
+    assert_eq!(status, 200);
+    assert!(list.contains("href=\"/talents/offres/dev-1\""), "{list}");
+    let (_, none) = public.get("/talents/offres?contract=stage").await;
+    assert!(none.contains("Aucune offre ouverte"), "{none}");
+
+    // The form, sent with an error, then right.
+    let (cookie, csrf) = anonymous_visit(&app, "/talents/offres/dev-1").await;
+    let visitor = Browser::with(&app, Some(cookie));
+    let form = |email: &'static str| {
+        vec![
+            ("name", "Ada Lovelace"),
+            ("email", email),
+            ("profile", "Développeuse"),
+            ("skills", "Rust, PostgreSQL"),
+            ("motivation", "Servir le public"),
+        ]
+    };
+    let action = "/talents/offres/dev-1/candidature";
+    let (status, _, page) = visitor
+        .post(action, &form("pas-une-adresse"), Some(&csrf))
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("Adresse électronique : adresse électronique invalide"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"Ada Lovelace\""),
+        "the form keeps what was typed"
+    );
+    let (status, _, page) = visitor
+        .post(action, &form("ada@exemple.fr"), Some(&csrf))
+        .await;
+    assert_eq!(status, 202, "{page}");
+    assert!(page.contains("Candidature reçue"), "{page}");
+
+    // The candidate's link: opening it confirms nothing; the button does.
+    let secret = secret_sent_to(&app.db.store, "ada@exemple.fr").await;
+    let own = format!("/talents/candidature?jeton={secret}");
+    let (status, page) = visitor.get(&own).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Confirmer mon adresse"), "{page}");
+    let id = app
+        .db
+        .store
+        .applications(None, Some(&slug("dev-1")))
+        .await
+        .unwrap()[0]
+        .id;
+    assert!(
+        app.db
+            .store
+            .application(id)
+            .await
+            .unwrap()
+            .confirmed_at
+            .is_none()
+    );
+    let (status, _, page) = visitor
+        .post(
+            "/talents/candidature",
+            &[("jeton", &secret), ("action", "confirmer")],
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Retirer ma candidature"), "{page}");
+
+    // The recruiter reviews it; rejecting needs a reason.
+    let recruiter = Browser::signed_in(&app, "recruteuse").await;
+    let (status, list) = recruiter.get("/talents/offres/dev-1/candidatures").await;
+    assert_eq!(status, 200);
+    assert!(list.contains("Ada Lovelace"), "{list}");
+    let review = format!("/talents/candidatures/{id}");
+    let (status, _, page) = recruiter
+        .submit(&review, &[("event", "reject"), ("message", "")])
+        .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("motif"), "{page}");
+    let (status, location, _) = recruiter
+        .submit(
+            &review,
+            &[
+                ("event", "shortlist"),
+                ("message", "Nous vous recontactons."),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some(format!("{review}#historique").as_str()))
+    );
+    let (_, page) = recruiter.get(&review).await;
+    assert!(
+        page.contains("ada@exemple.fr") && page.contains("Présélectionnée"),
+        "{page}"
+    );
+
+    // Another call's panel and the public see nothing of it.
+    let panel = Browser::signed_in(&app, "jury-a").await;
+    let (status, page) = panel.get(&review).await;
+    assert_eq!(status, 404);
+    assert!(!page.contains("Lovelace"));
+    let (status, _) = panel.get("/talents/offres/dev-1/candidatures").await;
+    assert_eq!(status, 403);
+    let (status, page) = panel.get("/talents/appels/appel-a/jury").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Aucune candidature confirmée"), "{page}");
+    let (status, page) = public.get(&review).await;
+    assert_eq!(status, 401);
+    assert!(!page.contains("Lovelace"));
+    let (status, _) = public.get("/talents/appels/appel-a/jury").await;
+    assert_eq!(status, 401);
+    app.stop().await;
+}
+on_both_backends!(recruitment_pages, pages_carry_an_application);

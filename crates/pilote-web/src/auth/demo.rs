@@ -28,7 +28,7 @@ pub(crate) struct DemoChoice {
 }
 
 /// The demo accounts, one per role, on the demo portfolio's records.
-pub(crate) const DEMO_CHOICES: [DemoChoice; 6] = [
+pub(crate) const DEMO_CHOICES: [DemoChoice; 8] = [
     DemoChoice {
         key: "administratrice",
         name: "Julie Simon",
@@ -58,6 +58,16 @@ pub(crate) const DEMO_CHOICES: [DemoChoice; 6] = [
         key: "instructrice-donnees",
         name: "Inès Garnier",
         description: "Instructrice des demandes d'accès aux données restreintes du producteur « dir-solidarites »",
+    },
+    DemoChoice {
+        key: "jury-appel",
+        name: "Paul Lefèvre",
+        description: "Membre du jury de l'appel à défis « eig-demo » : note les propositions, examine les candidatures",
+    },
+    DemoChoice {
+        key: "recruteuse",
+        name: "Claire Moreau",
+        description: "Recruteuse de l'organisation « dir-solidarites » : publie ses offres d'emploi, examine les candidatures",
     },
 ];
 
@@ -120,6 +130,22 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
             },
             member: None,
             grants: grant(Role::DataInstructor, Some("dir-solidarites"))
+                .into_iter()
+                .collect(),
+        },
+        DemoAccount {
+            key: "jury-appel",
+            identity: identity("Paul", "Lefèvre", "paul.lefevre@demo.gouv.fr"),
+            member: None,
+            grants: grant(Role::Panelist, Some("eig-demo"))
+                .into_iter()
+                .collect(),
+        },
+        DemoAccount {
+            key: "recruteuse",
+            identity: identity("Claire", "Moreau", "claire.moreau@demo.gouv.fr"),
+            member: None,
+            grants: grant(Role::Recruiter, Some("dir-solidarites"))
                 .into_iter()
                 .collect(),
         },

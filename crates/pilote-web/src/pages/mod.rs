@@ -22,6 +22,7 @@ mod network;
 mod observatory;
 mod products;
 mod quality;
+mod recruitment;
 mod releases;
 mod retention;
 mod search;
@@ -273,6 +274,36 @@ pub fn router() -> Router<AppState> {
         .route("/donnees-personnelles", get(legal::personal_data))
         .route("/plan-du-site", get(legal::site_map))
         .route("/static/{name}", get(assets::serve))
+        .route("/talents", get(recruitment::hub))
+        .route("/talents/offres", get(recruitment::offers))
+        .route("/talents/offres/{slug}", get(recruitment::offer))
+        .route(
+            "/talents/offres/{slug}/candidature",
+            post(recruitment::apply_to_offer),
+        )
+        .route(
+            "/talents/offres/{slug}/candidatures",
+            get(recruitment::offer_applications),
+        )
+        .route("/talents/appels", get(recruitment::calls))
+        .route("/talents/appels/{slug}", get(recruitment::call))
+        .route("/talents/appels/{slug}/jury", get(recruitment::panel))
+        .route(
+            "/talents/appels/{slug}/defis/{id}",
+            get(recruitment::challenge),
+        )
+        .route(
+            "/talents/appels/{slug}/defis/{id}/candidature",
+            post(recruitment::apply_to_challenge),
+        )
+        .route(
+            "/talents/candidature",
+            get(recruitment::candidature).post(recruitment::candidate_acts),
+        )
+        .route(
+            "/talents/candidatures/{id}",
+            get(recruitment::application).post(recruitment::review),
+        )
         .route("/talents/retention", get(retention::show))
         .route("/talents/retention.csv", get(retention::csv))
         .route("/talents/retention.json", get(retention::json))
