@@ -64,6 +64,9 @@ export const SERVERS = [
       producer: 'min-transition',
       // The demo's EIG challenge.
       eigChallenge: 'cartobruit',
+      // The demo's call for challenges (its retained challenge is number 1) and job offer.
+      call: 'eig-demo',
+      jobOffer: 'developpeuse-back-end-solidarites',
     },
   },
   {
@@ -117,6 +120,8 @@ export const DEMO_ACCOUNTS = {
   'editrice-organisation': { label: 'Élise Fontaine', name: 'Élise Fontaine' },
   'expert-accompagnement': { label: 'Nora Benali', name: 'Nora Benali' },
   'instructrice-donnees': { label: 'Inès Garnier', name: 'Inès Garnier' },
+  'jury-appel': { label: 'Paul Lefèvre', name: 'Paul Lefèvre' },
+  recruteuse: { label: 'Claire Moreau', name: 'Claire Moreau' },
 };
 
 /** The demo account the form tests sign in as. */
@@ -289,6 +294,11 @@ export async function pagesOf(server) {
         ['demandes-acces-instruction', '/donnees/demandes', 200, 'instructrice-donnees'],
         ['demande-acces-soumise', '/donnees/demandes/1', 200, 'instructrice-donnees'],
         ['demande-acces-validee', '/donnees/demandes/2', 200, 'instructrice-donnees'],
+        // The demo's reviewers: the call's panel, the offer's recruiter and the application
+        // to the offer (number 2; number 1 is the challenge's).
+        ['appel-jury', `/talents/appels/${s.call}/jury`, 200, 'jury-appel'],
+        ['offre-candidatures', `/talents/offres/${s.jobOffer}/candidatures`, 200, 'recruteuse'],
+        ['candidature-examen', '/talents/candidatures/2', 200, 'recruteuse'],
       ]
     : [];
   const data = s.dataset
@@ -324,6 +334,18 @@ export async function pagesOf(server) {
     ['talents-formations', '/talents/formations', 200, false],
     ['talents-eig', '/talents/eig', 200, false],
     ...(s.eigChallenge ? [['talents-eig-defi', `/talents/eig/defis/${s.eigChallenge}`, 200, false]] : []),
+    ['talents', '/talents', 200, false],
+    ['talents-offres', '/talents/offres', 200, false],
+    ['talents-offres-filtrees', '/talents/offres?contract=cdi&sort=title', 200, false],
+    ['talents-appels', '/talents/appels', 200, false],
+    ['talents-candidature-inconnue', '/talents/candidature?jeton=inconnu', 404, false],
+    ...(s.jobOffer
+      ? [
+          ['talents-offre', `/talents/offres/${s.jobOffer}`, 200, false],
+          ['talents-appel', `/talents/appels/${s.call}`, 200, false],
+          ['talents-defi', `/talents/appels/${s.call}/defis/1`, 200, false],
+        ]
+      : []),
     ['recherche', `/recherche?q=${encodeURIComponent(s.searchWords ?? 'service')}`, 200, false],
     ['recherche-filtree', '/recherche?q=&kind=product&sort=date', 200, false],
     ['recherche-vide', '/recherche?q=zzzzqqqq', 200, false],

@@ -260,8 +260,24 @@ pub async fn put_job_offer(
     if let Some(object) = body.as_object_mut() {
         object.insert("slug".into(), serde_json::Value::String(slug.to_string()));
     }
-    let mut offer: JobOffer = parse_record(body)?;
-    let before = match state.store().job_offer(&slug).await {
+    let offer: JobOffer = parse_record(body)?;
+    let (saved, created) = save(&state, caller.principal(), offer).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(saved)).into_response())
+}
+
+/// Checks and stores an offer for `principal`: the one path of the API and the form.
+/// Returns it, and whether it is new.
+pub(crate) async fn save(
+    state: &AppState,
+    principal: Option<&Principal>,
+    mut offer: JobOffer,
+) -> Result<(JobOffer, bool), ApiError> {
+    let before = match state.store().job_offer(&offer.slug).await {
         Ok(before) => Some(before),
         Err(pilote_store::StoreError::NotFound) => None,
         Err(other) => return Err(other.into()),
@@ -269,16 +285,11 @@ pub async fn put_job_offer(
     // Moving an offer needs the right on both organisations.
     let mut targets = vec![organisation_target(&offer.organisation)];
     targets.extend(before.iter().map(|b| organisation_target(&b.organisation)));
-    let actor = authorize(caller.principal(), Action::ManageJobOffers, &targets)?;
+    let actor = authorize(principal, Action::ManageJobOffers, &targets)?;
     if state.model().organisation(&offer.organisation).is_none() {
         return Err(ApiError::field("organisation", "organisation inconnue"));
     }
     crate::api::refuse_problems(offer.validate())?;
     let saved = state.store().save_job_offer(&offer, &actor).await?;
-    let status = if before.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((status, Json(saved)).into_response())
+    Ok((saved, before.is_none()))
 }

@@ -169,8 +169,25 @@ pub async fn create_proposal(
     caller.authenticated()?;
     let call = call_at(&state, &slug).await?;
     let body: NewProposal = parse_record(body)?;
+    let saved = propose(&state, caller.principal(), call, body).await?;
+    let location = format!("/api/v1/calls/{}/proposals/{}", saved.call, saved.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(saved),
+    )
+        .into_response())
+}
+
+/// Checks and stores a proposal for `principal`: the one path of the API and the form.
+pub(crate) async fn propose(
+    state: &AppState,
+    principal: Option<&Principal>,
+    call: Call,
+    body: NewProposal,
+) -> Result<ChallengeProposal, ApiError> {
     let actor = authorize(
-        caller.principal(),
+        principal,
         Action::ProposeChallenges,
         &[organisation_target(&body.organisation)],
     )?;
@@ -192,16 +209,9 @@ pub async fn create_proposal(
         description: body.description,
         status: ProposalStatus::Submitted,
     };
-    check_product(&state, proposal.product.as_ref())?;
+    check_product(state, proposal.product.as_ref())?;
     crate::api::refuse_problems(proposal.validate())?;
-    let saved = state.store().save_proposal(&proposal, &actor).await?;
-    let location = format!("/api/v1/calls/{}/proposals/{}", saved.call, saved.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(saved),
-    )
-        .into_response())
+    Ok(state.store().save_proposal(&proposal, &actor).await?)
 }
 
 /// Refuses a product the portfolio does not hold.
@@ -242,22 +252,31 @@ pub async fn decide_proposal(
 ) -> Result<Json<ChallengeProposal>, ApiError> {
     caller.authenticated()?;
     let call = call_at(&state, &slug).await?;
-    let mut proposal = proposal_at(&state, &call, &id).await?;
     let body: Decision = parse_record(body)?;
-    let actor = authorize(
-        caller.principal(),
-        Action::ManageCalls,
-        &[Target::default()],
-    )?;
+    Ok(Json(
+        decide(&state, caller.principal(), &call, &id, body).await?,
+    ))
+}
+
+/// Checks and records a decision on the proposal of the address: the API's and the form's.
+pub(crate) async fn decide(
+    state: &AppState,
+    principal: Option<&Principal>,
+    call: &Call,
+    id: &str,
+    body: Decision,
+) -> Result<ChallengeProposal, ApiError> {
+    let mut proposal = proposal_at(state, call, id).await?;
+    let actor = authorize(principal, Action::ManageCalls, &[Target::default()])?;
     if body.status == ProposalStatus::Submitted {
         return Err(ApiError::field("status", "« retained » ou « declined »"));
     }
-    check_product(&state, body.product.as_ref())?;
+    check_product(state, body.product.as_ref())?;
     proposal.status = body.status;
     if body.product.is_some() {
         proposal.product = body.product;
     }
-    Ok(Json(state.store().save_proposal(&proposal, &actor).await?))
+    Ok(state.store().save_proposal(&proposal, &actor).await?)
 }
 
 /// Records the caller's scorecard of a proposal, replacing their previous one.
@@ -287,8 +306,19 @@ pub async fn score_proposal(
 ) -> Result<Json<ProposalJson>, ApiError> {
     let principal = caller.authenticated()?;
     let call = call_at(&state, &slug).await?;
-    let proposal = proposal_at(&state, &call, &id).await?;
     let body: Marks = parse_record(body)?;
+    Ok(Json(score(&state, principal, &call, &id, body).await?))
+}
+
+/// Checks and records `principal`'s scorecard: the API's and the form's.
+pub(crate) async fn score(
+    state: &AppState,
+    principal: &Principal,
+    call: &Call,
+    id: &str,
+    body: Marks,
+) -> Result<ProposalJson, ApiError> {
+    let proposal = proposal_at(state, call, id).await?;
     let actor = authorize(
         Some(principal),
         Action::ScoreProposals,
@@ -312,10 +342,9 @@ pub async fn score_proposal(
     crate::api::refuse_problems(grid.check(&card))?;
     let at = pilote_store::timestamp(chrono::Utc::now());
     state.store().save_scorecard(&card, &actor, &at).await?;
-    scored(&state, Some(principal), &call)
+    scored(state, Some(principal), call)
         .await?
         .into_iter()
         .find(|scored| scored.proposal.id == proposal.id)
-        .map(Json)
         .ok_or(ApiError::NotFound)
 }
