@@ -299,6 +299,13 @@ export async function pagesOf(server) {
         ['appel-jury', `/talents/appels/${s.call}/jury`, 200, 'jury-appel'],
         ['offre-candidatures', `/talents/offres/${s.jobOffer}/candidatures`, 200, 'recruteuse'],
         ['candidature-examen', '/talents/candidatures/2', 200, 'recruteuse'],
+        // The forms of recruitment: an offer's, a proposal's, a panelist's scorecard, and
+        // the administrator's decision (on the proposal waiting for one, number 2).
+        ['offre-nouvelle', '/talents/offres/nouvelle', 200, 'recruteuse'],
+        ['offre-modifier', `/talents/offres/${s.jobOffer}/modifier`, 200, 'recruteuse'],
+        ['proposition-nouvelle', `/talents/appels/${s.call}/proposer`, 200, 'editrice-organisation'],
+        ['proposition-jury', `/talents/appels/${s.call}/propositions/1`, 200, 'jury-appel'],
+        ['proposition-decision', `/talents/appels/${s.call}/propositions/2`, 200, true],
       ]
     : [];
   const data = s.dataset

@@ -884,6 +884,11 @@ async fn pages_carry_an_application(db: TestDb) {
                 None,
                 Some((Role::Recruiter, "dir-solidarites")),
             ),
+            (
+                "editrice",
+                None,
+                Some((Role::OrganisationEditor, "dir-solidarites")),
+            ),
         ])
         .await;
 
@@ -1006,6 +1011,88 @@ async fn pages_carry_an_application(db: TestDb) {
     assert!(!page.contains("Lovelace"));
     let (status, _) = public.get("/talents/appels/appel-a/jury").await;
     assert_eq!(status, 401);
+
+    // The recruiter publishes an offer with the form, then makes it a draft again.
+    let (status, _) = panel.get("/talents/offres/nouvelle").await;
+    assert_eq!(status, 403);
+    let mut offer_form = vec![
+        ("slug", "dev-2"),
+        ("title", ""),
+        ("organisation", "dir-solidarites"),
+        ("domaine", "Data"),
+        ("location", "Lyon"),
+        ("remote", "full"),
+        ("contract", "cdd"),
+        ("salary_min", "40 000"),
+        ("salary_max", "52000"),
+        ("closes_on", "2099-01-31"),
+        ("description", "Analyser les données."),
+        ("published", "on"),
+    ];
+    let (status, _, page) = recruiter
+        .submit("/talents/offres/nouvelle", &offer_form)
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("Intitulé du poste : ce champ est obligatoire"),
+        "{page}"
+    );
+    offer_form[1] = ("title", "Data scientist");
+    let (status, location, page) = recruiter
+        .submit("/talents/offres/nouvelle", &offer_form)
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/talents/offres/dev-2")),
+        "{page}"
+    );
+    let (status, page) = public.get("/talents/offres/dev-2").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("de 40000 à 52000 €"), "{page}");
+    offer_form.pop();
+    let (status, _, _) = recruiter
+        .submit("/talents/offres/dev-2/modifier", &offer_form[1..])
+        .await;
+    assert_eq!(status, 303);
+    let (status, _) = public.get("/talents/offres/dev-2").await;
+    assert_eq!(status, 404, "a draft again");
+
+    // The organisation's editor proposes a challenge; the panel scores it; an
+    // administrator retains it.
+    let editor = Browser::signed_in(&app, "editrice").await;
+    let proposal_form = [
+        ("organisation", "dir-solidarites"),
+        ("title", "Lire les courriers plus vite"),
+        ("description", "Trier le courrier entrant."),
+        ("product", ""),
+    ];
+    let (status, location, page) = editor
+        .submit("/talents/appels/appel-a/proposer", &proposal_form)
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let proposal = location.unwrap();
+    let (status, page) = editor.get(&proposal).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Déposée") && !page.contains("Ma grille"),
+        "{page}"
+    );
+    let (status, _) = public.get(&proposal).await;
+    assert_eq!(status, 404, "not retained: not public");
+    let (status, _, _) = panel.submit(&proposal, &[("note-impact", "4")]).await;
+    assert_eq!(status, 303);
+    let (_, page) = panel.get(&proposal).await;
+    assert!(page.contains("4.0 sur 5, d’après 1 grille"), "{page}");
+    let admin = Browser::signed_in(&app, "administratrice").await;
+    let (status, _, _) = admin
+        .submit(
+            &proposal,
+            &[("status", "retained"), ("product", "droits-simples")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, page) = public.get("/talents/appels/appel-a").await;
+    assert!(page.contains("Lire les courriers plus vite"), "{page}");
     app.stop().await;
 }
 on_both_backends!(recruitment_pages, pages_carry_an_application);

@@ -39,6 +39,11 @@ impl FormState {
         format!("f-{name}")
     }
 
+    /// The label users read for a field, the same as in the summary.
+    pub fn label(&self, name: &str) -> String {
+        (self.labels)(name).to_owned()
+    }
+
     /// The errors as (element id, « label : message »), for the summary at the top.
     pub fn summary(&self) -> Vec<(String, String)> {
         self.errors

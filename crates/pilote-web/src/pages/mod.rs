@@ -276,7 +276,15 @@ pub fn router() -> Router<AppState> {
         .route("/static/{name}", get(assets::serve))
         .route("/talents", get(recruitment::hub))
         .route("/talents/offres", get(recruitment::offers))
+        .route(
+            "/talents/offres/nouvelle",
+            get(recruitment::new_offer).post(recruitment::create_offer),
+        )
         .route("/talents/offres/{slug}", get(recruitment::offer))
+        .route(
+            "/talents/offres/{slug}/modifier",
+            get(recruitment::edit_offer).post(recruitment::update_offer),
+        )
         .route(
             "/talents/offres/{slug}/candidature",
             post(recruitment::apply_to_offer),
@@ -288,6 +296,14 @@ pub fn router() -> Router<AppState> {
         .route("/talents/appels", get(recruitment::calls))
         .route("/talents/appels/{slug}", get(recruitment::call))
         .route("/talents/appels/{slug}/jury", get(recruitment::panel))
+        .route(
+            "/talents/appels/{slug}/proposer",
+            get(recruitment::new_proposal).post(recruitment::create_proposal),
+        )
+        .route(
+            "/talents/appels/{slug}/propositions/{id}",
+            get(recruitment::proposal).post(recruitment::judge_proposal),
+        )
         .route(
             "/talents/appels/{slug}/defis/{id}",
             get(recruitment::challenge),

@@ -26,7 +26,9 @@ use crate::api::recruitment::applications::{
 use crate::api::recruitment::apply::{Receipt, submit_to_challenge, submit_to_offer};
 use crate::api::recruitment::calls::call_json;
 use crate::api::recruitment::offers::{OfferQuery, OfferSort, matching_offers, visible_offer};
-use crate::api::recruitment::proposals::{ProposalJson, scored};
+use crate::api::recruitment::proposals::{
+    Decision, Marks, NewProposal, ProposalJson, decide, propose, score, scored,
+};
 use crate::api::recruitment::{call_at, call_target, organisation_target};
 use crate::auth::limits::ClientIp;
 use crate::auth::{Visitor, secret};
@@ -134,7 +136,8 @@ pub async fn offers(
     let pagination = Pagination::new("/talents/offres", &base, number, total);
     let sort = query.order()?.as_str().to_owned();
     page(&OffersPage {
-        layout: Layout::new("", &[("/talents", "Talents"), ("", "Offres d’emploi")]),
+        layout: Layout::new("", &[("/talents", "Talents"), ("", "Offres d’emploi")])
+            .creation(Action::ManageJobOffers),
         offers: offers
             .into_iter()
             .skip((number - 1) * PAGE_SIZE)
@@ -172,6 +175,8 @@ struct OfferPage {
     organisation: String,
     open: bool,
     reviews: bool,
+    /// Whether the visitor may change it.
+    manage: bool,
     form: FormState,
 }
 
@@ -206,6 +211,12 @@ async fn offer_page(
             visitor.principal.as_ref(),
             &organisation_target(&offer.organisation),
         ),
+        manage: visitor.principal.as_ref().is_some_and(|p| {
+            p.may(
+                Action::ManageJobOffers,
+                &organisation_target(&offer.organisation),
+            )
+        }),
         layout,
         organisation,
         offer,
@@ -341,7 +352,8 @@ pub async fn call(
                 ("/talents/appels", "Appels à défis"),
                 ("", &json.call.title),
             ],
-        ),
+        )
+        .creation(Action::ProposeChallenges),
         panel: reviews(visitor.principal.as_ref(), &call_target(&json.call.slug)),
         open: json.open,
         criteria: json.criteria,
@@ -677,5 +689,494 @@ pub async fn review(
             Ok(response)
         }
         Err(error) => Err(error.into()),
+    }
+}
+
+fn offer_label(field: &str) -> &str {
+    match field {
+        "slug" => "Identifiant",
+        "title" => "Intitulé du poste",
+        "organisation" => "Organisation",
+        "domaine" => "Domaine",
+        "location" => "Lieu",
+        "remote" => "Télétravail",
+        "contract" => "Contrat",
+        "salary_min" | "salary" => "Rémunération minimale",
+        "salary_max" => "Rémunération maximale",
+        "closes_on" => "Clôture des candidatures",
+        "description" => "Description du poste",
+        "published" => "Publiée",
+        other => other,
+    }
+}
+
+fn proposal_label(field: &str) -> &str {
+    match field {
+        "organisation" => "Organisation",
+        "title" => "Intitulé du défi",
+        "description" => "Le problème à résoudre",
+        "product" => "Produit",
+        "marks" => "Notes",
+        "status" => "Décision",
+        other => other,
+    }
+}
+
+/// The organisations `principal` may act for with `action`, by name.
+fn organisations_for(
+    state: &AppState,
+    principal: Option<&Principal>,
+    action: Action,
+) -> Vec<(String, String)> {
+    let model = state.model();
+    let mut organisations: Vec<(String, String)> = model
+        .portfolio()
+        .organisations
+        .iter()
+        .filter(|o| principal.is_some_and(|p| p.may(action, &organisation_target(&o.slug))))
+        .map(|o| (o.slug.to_string(), o.name.clone()))
+        .collect();
+    organisations.sort_by_cached_key(|(_, name)| pilote_search::fold(name));
+    organisations
+}
+
+#[derive(Template)]
+#[template(path = "job_offer_form.html")]
+struct OfferForm {
+    layout: Layout,
+    form: FormState,
+    /// `None` for a new offer (its identifier is asked), the offer's slug when editing.
+    editing: Option<String>,
+    organisations: Vec<(String, String)>,
+    domaines: Vec<(&'static str, &'static str)>,
+    contracts: Vec<(&'static str, &'static str)>,
+    remotes: Vec<(&'static str, &'static str)>,
+}
+
+fn offer_form(
+    state: &AppState,
+    visitor: &Visitor,
+    editing: Option<String>,
+    form: FormState,
+) -> OfferForm {
+    let heading = editing.as_ref().map_or_else(
+        || "Nouvelle offre".to_owned(),
+        |slug| format!("Modifier l’offre {slug}"),
+    );
+    let mut layout = Layout::new(
+        "",
+        &[
+            ("/talents", "Talents"),
+            ("/talents/offres", "Offres d’emploi"),
+            ("", &heading),
+        ],
+    );
+    layout.has_errors = !form.errors.is_empty();
+    OfferForm {
+        layout,
+        organisations: organisations_for(
+            state,
+            visitor.principal.as_ref(),
+            Action::ManageJobOffers,
+        ),
+        domaines: Domaine::ALL
+            .iter()
+            .map(|d| (d.label(), d.label()))
+            .collect(),
+        contracts: ContractType::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.label()))
+            .collect(),
+        remotes: RemotePolicy::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
+        editing,
+        form,
+    }
+}
+
+/// The fields of an offer, as its form shows them.
+fn offer_fields(offer: &JobOffer) -> BTreeMap<String, String> {
+    let mut fields = BTreeMap::from([
+        ("slug".to_owned(), offer.slug.to_string()),
+        ("title".to_owned(), offer.title.clone()),
+        ("organisation".to_owned(), offer.organisation.to_string()),
+        ("domaine".to_owned(), offer.domaine.label().to_owned()),
+        ("location".to_owned(), offer.location.clone()),
+        ("remote".to_owned(), offer.remote.as_str().to_owned()),
+        ("contract".to_owned(), offer.contract.as_str().to_owned()),
+        ("closes_on".to_owned(), offer.closes_on.to_string()),
+        ("description".to_owned(), offer.description.clone()),
+    ]);
+    if let Some(salary) = offer.salary {
+        fields.insert("salary_min".into(), salary.min().to_string());
+        fields.insert("salary_max".into(), salary.max().to_string());
+    }
+    if offer.published {
+        fields.insert("published".into(), "on".into());
+    }
+    fields
+}
+
+/// The offer a form describes, checked by the API's parser.
+fn offer_of(fields: &BTreeMap<String, String>, slug: &str) -> Result<JobOffer, ApiError> {
+    let euros = |name: &str| -> Result<Option<u32>, ApiError> {
+        let value = text(fields, name).replace([' ', '\u{a0}', '\u{202f}'], "");
+        if value.is_empty() {
+            return Ok(None);
+        }
+        value.parse().map(Some).map_err(|_| {
+            ApiError::field(name, "un nombre entier d’euros par an, par exemple 45000")
+        })
+    };
+    let salary = match (euros("salary_min")?, euros("salary_max")?) {
+        (None, None) => serde_json::Value::Null,
+        (Some(min), Some(max)) => serde_json::json!({"min": min, "max": max}),
+        (None, Some(_)) => {
+            return Err(ApiError::field(
+                "salary_min",
+                "donnez les deux bornes, ou aucune",
+            ));
+        }
+        (Some(_), None) => {
+            return Err(ApiError::field(
+                "salary_max",
+                "donnez les deux bornes, ou aucune",
+            ));
+        }
+    };
+    crate::api::extract::parse_record(serde_json::json!({
+        "slug": slug,
+        "title": text(fields, "title"),
+        "organisation": text(fields, "organisation"),
+        "domaine": text(fields, "domaine"),
+        "location": text(fields, "location"),
+        "remote": text(fields, "remote"),
+        "contract": text(fields, "contract"),
+        "salary": salary,
+        "closes_on": text(fields, "closes_on"),
+        "description": text(fields, "description"),
+        "published": fields.contains_key("published"),
+    }))
+}
+
+/// Saves the offer of a form, or shows the form again with its errors.
+async fn save_offer_form(
+    state: &AppState,
+    visitor: &Visitor,
+    editing: Option<String>,
+    fields: BTreeMap<String, String>,
+) -> Result<Response, PageError> {
+    let slug = editing.clone().unwrap_or_else(|| text(&fields, "slug"));
+    let attempt = async {
+        let offer = offer_of(&fields, &slug)?;
+        if editing.is_none() && state.store().job_offer(&offer.slug).await.is_ok() {
+            return Err(ApiError::field(
+                "slug",
+                "une offre porte déjà cet identifiant",
+            ));
+        }
+        crate::api::recruitment::offers::save(state, visitor.principal.as_ref(), offer).await
+    };
+    match attempt.await {
+        Ok((saved, _)) => {
+            Ok(Redirect::to(&format!("/talents/offres/{}", saved.slug)).into_response())
+        }
+        Err(error @ (ApiError::Forbidden(_) | ApiError::Unauthorized(_))) => Err(error.into()),
+        Err(error) => {
+            let form = FormState::from_error(fields, error, offer_label)?;
+            let mut response = page(&offer_form(state, visitor, editing, form))?.into_response();
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}
+
+/// `GET /talents/offres/nouvelle`.
+pub async fn new_offer(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Html<String>, PageError> {
+    crate::auth::offer(visitor.principal.as_ref(), Action::ManageJobOffers)?;
+    let mut form = FormState::new(offer_label);
+    form.fields.insert(
+        "closes_on".into(),
+        (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string(),
+    );
+    page(&offer_form(&state, &visitor, None, form))
+}
+
+/// `POST /talents/offres/nouvelle`.
+pub async fn create_offer(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(fields): Form<BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    crate::auth::offer(visitor.principal.as_ref(), Action::ManageJobOffers)?;
+    save_offer_form(&state, &visitor, None, fields).await
+}
+
+/// `GET /talents/offres/{slug}/modifier`.
+pub async fn edit_offer(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let offer = visible_offer(&state, visitor.principal.as_ref(), &slug).await?;
+    crate::auth::authorize(
+        visitor.principal.as_ref(),
+        Action::ManageJobOffers,
+        &[organisation_target(&offer.organisation)],
+    )?;
+    let mut form = FormState::new(offer_label);
+    form.fields = offer_fields(&offer);
+    page(&offer_form(
+        &state,
+        &visitor,
+        Some(offer.slug.to_string()),
+        form,
+    ))
+}
+
+/// `POST /talents/offres/{slug}/modifier`.
+pub async fn update_offer(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+    Form(fields): Form<BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    let offer = visible_offer(&state, visitor.principal.as_ref(), &slug).await?;
+    save_offer_form(&state, &visitor, Some(offer.slug.to_string()), fields).await
+}
+
+#[derive(Template)]
+#[template(path = "proposal_form.html")]
+struct ProposalForm {
+    layout: Layout,
+    call: Call,
+    form: FormState,
+    organisations: Vec<(String, String)>,
+}
+
+fn proposal_form(state: &AppState, visitor: &Visitor, call: Call, form: FormState) -> ProposalForm {
+    let call_link = format!("/talents/appels/{}", call.slug);
+    let mut layout = Layout::new(
+        "",
+        &[
+            ("/talents", "Talents"),
+            ("/talents/appels", "Appels à défis"),
+            (&call_link, &call.title),
+            ("", "Proposer un défi"),
+        ],
+    );
+    layout.has_errors = !form.errors.is_empty();
+    ProposalForm {
+        layout,
+        organisations: organisations_for(
+            state,
+            visitor.principal.as_ref(),
+            Action::ProposeChallenges,
+        ),
+        call,
+        form,
+    }
+}
+
+/// `GET /talents/appels/{slug}/proposer`.
+pub async fn new_proposal(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let call = call_at(&state, &slug).await?;
+    crate::auth::offer(visitor.principal.as_ref(), Action::ProposeChallenges)?;
+    page(&proposal_form(
+        &state,
+        &visitor,
+        call,
+        FormState::new(proposal_label),
+    ))
+}
+
+/// `POST /talents/appels/{slug}/proposer`.
+pub async fn create_proposal(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+    Form(fields): Form<BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    let call = call_at(&state, &slug).await?;
+    let principal = visitor.principal.as_ref();
+    crate::auth::offer(principal, Action::ProposeChallenges)?;
+    let attempt = async {
+        let product = text(&fields, "product");
+        let body: NewProposal = crate::api::extract::parse_record(serde_json::json!({
+            "organisation": text(&fields, "organisation"),
+            "title": text(&fields, "title"),
+            "description": text(&fields, "description"),
+            "product": (!product.is_empty()).then_some(product),
+        }))?;
+        propose(&state, principal, call.clone(), body).await
+    };
+    match attempt.await {
+        Ok(saved) => Ok(Redirect::to(&format!(
+            "/talents/appels/{}/propositions/{}",
+            saved.call, saved.id
+        ))
+        .into_response()),
+        Err(error @ (ApiError::Forbidden(_) | ApiError::Unauthorized(_))) => Err(error.into()),
+        Err(error) => {
+            let error = match error {
+                ApiError::Conflict(message) => ApiError::field("title", message),
+                other => other,
+            };
+            let form = FormState::from_error(fields, error, proposal_label)?;
+            let mut response = page(&proposal_form(&state, &visitor, call, form))?.into_response();
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposal.html")]
+struct ProposalPage {
+    layout: Layout,
+    call: Call,
+    proposal: ChallengeProposal,
+    /// The panel's score, for those who score.
+    scored: Option<ProposalJson>,
+    criteria: Vec<Criterion>,
+    marks: Vec<&'static str>,
+    may_decide: bool,
+    form: FormState,
+}
+
+async fn proposal_page(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: &str,
+    id: &str,
+    form: FormState,
+) -> Result<ProposalPage, PageError> {
+    let call = call_at(state, slug).await?;
+    let number = crate::api::indicators::path_id(id)?;
+    let proposal = state
+        .store()
+        .proposal(number)
+        .await
+        .map_err(ApiError::from)?;
+    let principal = visitor.principal.as_ref();
+    let may = |action, target| principal.is_some_and(|p| p.may(action, &target));
+    let scores = may(Action::ScoreProposals, call_target(&call.slug));
+    let visible = proposal.call == call.slug
+        && (proposal.takes_applications()
+            || scores
+            || may(
+                Action::ProposeChallenges,
+                organisation_target(&proposal.organisation),
+            ));
+    if !visible {
+        return Err(ApiError::NotFound.into());
+    }
+    let scored = if scores {
+        scored(state, principal, &call)
+            .await?
+            .into_iter()
+            .find(|p| p.proposal.id == proposal.id)
+    } else {
+        None
+    };
+    let call_link = format!("/talents/appels/{}", call.slug);
+    let mut layout = Layout::new(
+        "",
+        &[
+            ("/talents", "Talents"),
+            ("/talents/appels", "Appels à défis"),
+            (&call_link, &call.title),
+            ("", &proposal.title),
+        ],
+    );
+    layout.has_errors = !form.errors.is_empty();
+    Ok(ProposalPage {
+        layout,
+        criteria: state
+            .store()
+            .call_criteria(&call.slug)
+            .await
+            .map_err(ApiError::from)?,
+        marks: vec!["0", "1", "2", "3", "4", "5"],
+        may_decide: may(
+            Action::ManageCalls,
+            pilote_domain::identity::Target::default(),
+        ),
+        scored,
+        call,
+        proposal,
+        form,
+    })
+}
+
+/// `GET /talents/appels/{slug}/propositions/{id}`: a proposal, with the panel's scorecard
+/// form and the administrators' decision form.
+pub async fn proposal(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    page(&proposal_page(&state, &visitor, &slug, &id, FormState::new(proposal_label)).await?)
+}
+
+/// `POST /talents/appels/{slug}/propositions/{id}`: a scorecard (fields `note-{criterion}`)
+/// or a decision (`status`, `product`).
+pub async fn judge_proposal(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((slug, id)): Path<(String, String)>,
+    Form(fields): Form<BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    let principal = signed_in(&visitor)?;
+    let call = call_at(&state, &slug).await?;
+    let attempt = async {
+        if fields.contains_key("status") {
+            let product = text(&fields, "product");
+            let body: Decision = crate::api::extract::parse_record(serde_json::json!({
+                "status": text(&fields, "status"),
+                "product": (!product.is_empty()).then_some(product),
+            }))?;
+            decide(&state, Some(principal), &call, &id, body)
+                .await
+                .map(drop)
+        } else {
+            let mut marks = BTreeMap::new();
+            for (name, value) in &fields {
+                if let Some(criterion) = name.strip_prefix("note-") {
+                    let mark = value
+                        .parse()
+                        .map_err(|_| ApiError::field("marks", "choisissez une note de 0 à 5"))?;
+                    marks.insert(criterion.to_owned(), mark);
+                }
+            }
+            score(&state, principal, &call, &id, Marks { marks })
+                .await
+                .map(drop)
+        }
+    };
+    match attempt.await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/talents/appels/{}/propositions/{id}", call.slug))
+                .into_response(),
+        ),
+        Err(error @ (ApiError::Forbidden(_) | ApiError::Unauthorized(_) | ApiError::NotFound)) => {
+            Err(error.into())
+        }
+        Err(error) => {
+            let form = FormState::from_error(fields, error, proposal_label)?;
+            let mut response =
+                page(&proposal_page(&state, &visitor, &slug, &id, form).await?)?.into_response();
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
     }
 }
