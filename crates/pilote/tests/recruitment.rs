@@ -503,12 +503,12 @@ async fn pipeline_over_http(db: TestDb) {
     assert_eq!(status, 202, "{receipt}");
     let application = receipt["id"].as_i64().unwrap();
     let secret = secret_sent_to(&app.db.store, "ada@exemple.fr").await;
-    let stored = app.db.store.application(application).await.unwrap();
+    let kept = app.db.store.application(application).await.unwrap();
     assert!(
-        !stored.holds(&secret),
+        !kept.holds(&secret),
         "the store keeps the secret's digest, not the secret"
     );
-    assert!(stored.holds(&common::sha256_hex(&secret)));
+    assert!(kept.holds(&common::sha256_hex(&secret)));
 
     // Nobody reviews it before it is confirmed.
     let show = format!("/api/v1/applications/{application}");

@@ -1069,10 +1069,10 @@ async fn proposal_page(
         .map_err(ApiError::from)?;
     let principal = visitor.principal.as_ref();
     let may = |action, target| principal.is_some_and(|p| p.may(action, &target));
-    let scores = may(Action::ScoreProposals, call_target(&call.slug));
+    let on_panel = may(Action::ScoreProposals, call_target(&call.slug));
     let visible = proposal.call == call.slug
         && (proposal.takes_applications()
-            || scores
+            || on_panel
             || may(
                 Action::ProposeChallenges,
                 organisation_target(&proposal.organisation),
@@ -1080,7 +1080,7 @@ async fn proposal_page(
     if !visible {
         return Err(ApiError::NotFound.into());
     }
-    let scored = if scores {
+    let scored = if on_panel {
         scored(state, principal, &call)
             .await?
             .into_iter()
