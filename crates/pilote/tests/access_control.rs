@@ -122,6 +122,21 @@ fn roles() -> Vec<Role_> {
             siret: OTHER_SIRET,
         },
         Role_ {
+            key: "recruiter",
+            grants: vec![grant(Role::Recruiter, Some("dir-solidarites"))],
+            member: None,
+            scopes: all.clone(),
+            siret: OTHER_SIRET,
+        },
+        // Sits on the panel of the call of `fresh`.
+        Role_ {
+            key: "panelist",
+            grants: vec![grant(Role::Panelist, Some(CALL))],
+            member: None,
+            scopes: all.clone(),
+            siret: OTHER_SIRET,
+        },
+        Role_ {
             key: "agent",
             grants: vec![],
             member: None,
@@ -129,6 +144,18 @@ fn roles() -> Vec<Role_> {
             siret: OTHER_SIRET,
         },
     ]
+}
+
+/// The call for challenges of `fresh`, open, with a retained challenge and an application
+/// to it whose candidate holds `CANDIDATE_SECRET`.
+const CALL: &str = "appel-essai";
+const CANDIDATE_SECRET: &str = "secret-du-candidat";
+
+fn call_target() -> Target {
+    Target {
+        call: Some(slug(CALL)),
+        ..Target::default()
+    }
 }
 
 /// A fresh server with the demo portfolio and one account per role; returns the app and
@@ -412,7 +439,95 @@ async fn fresh() -> (TestApp, Vec<(&'static str, i64)>) {
         .await
         .unwrap();
     ids.push(("webhook", webhook.id));
+    let (proposal, application) = recruitment_records(&db.store).await;
+    ids.push(("proposal", proposal));
+    ids.push(("application", application));
     (TestApp::spawn(db, pilote_web::Config::default()).await, ids)
+}
+
+/// The call of [`CALL`] with its retained challenge, an open job offer, and a confirmed
+/// application to the challenge; returns the challenge's and the application's numbers.
+async fn recruitment_records(store: &pilote_store::Store) -> (i64, i64) {
+    use pilote_domain::talent::recruitment::{
+        Application, Call, Candidate, ChallengeProposal, Criterion, JobOffer, Opening,
+        ProposalStatus,
+    };
+    let system = Actor::system("test");
+    let today = chrono::Utc::now().date_naive();
+    let call = Call {
+        slug: slug(CALL),
+        title: "Appel d'essai".into(),
+        description: String::new(),
+        opens_on: today - chrono::Duration::days(1),
+        closes_on: today + chrono::Duration::days(30),
+        promotion: None,
+    };
+    let criteria = [Criterion {
+        slug: slug("impact"),
+        label: "Impact".into(),
+        weight: 1,
+    }];
+    store.create_call(&call, &criteria, &system).await.unwrap();
+    let proposal = store
+        .save_proposal(
+            &ChallengeProposal {
+                id: 0,
+                call: slug(CALL),
+                organisation: slug("dir-solidarites"),
+                product: Some(slug("droits-simples")),
+                title: "Défi d'essai".into(),
+                description: "Un défi.".into(),
+                status: ProposalStatus::Retained,
+            },
+            &system,
+        )
+        .await
+        .unwrap();
+    let offer: JobOffer = serde_json::from_value(job_offer_body()).unwrap();
+    store
+        .save_job_offer(
+            &JobOffer {
+                slug: slug("offre-essai"),
+                ..offer
+            },
+            &system,
+        )
+        .await
+        .unwrap();
+    let at = pilote_store::timestamp(chrono::Utc::now());
+    let application = Application {
+        confirmed_at: Some(at.clone()),
+        ..Application::new(
+            Opening::Challenge {
+                call: slug(CALL),
+                proposal: proposal.id,
+                organisation: slug("dir-solidarites"),
+            },
+            serde_json::from_value::<Candidate>(candidate_body()).unwrap(),
+            sha256_hex(CANDIDATE_SECRET),
+            &at,
+        )
+    };
+    let application = store
+        .create_application(&application, &[], &system)
+        .await
+        .unwrap();
+    (proposal.id, application.id)
+}
+
+fn candidate_body() -> Value {
+    json!({
+        "name": "Ada Lovelace", "email": "ada@exemple.fr", "profile": "Développeuse",
+        "skills": ["Rust"], "motivation": "Servir le public"
+    })
+}
+
+fn job_offer_body() -> Value {
+    json!({
+        "slug": "offre-nouvelle", "title": "Développeuse", "organisation": "dir-solidarites",
+        "domaine": "Développement", "location": "Paris", "remote": "partial", "contract": "cdi",
+        "closes_on": "2099-12-31", "description": "Le poste.", "published": true
+    })
 }
 
 fn provider_target(provider: &str) -> Target {
@@ -533,6 +648,12 @@ fn api_endpoints() -> Vec<Endpoint> {
         template,
         action: Some(action),
         target,
+    };
+    let open = |method, template| Endpoint {
+        method,
+        template,
+        action: None,
+        target: Target::default(),
     };
     vec![
         e(
@@ -793,6 +914,55 @@ fn api_endpoints() -> Vec<Endpoint> {
             Action::ManageTrainings,
             Target::default(),
         ),
+        e(
+            Method::POST,
+            "/api/v1/calls",
+            Action::ManageCalls,
+            Target::default(),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/calls/{slug}/proposals",
+            Action::ProposeChallenges,
+            support_target(),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/calls/{slug}/proposals/{id}/status",
+            Action::ManageCalls,
+            Target::default(),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/calls/{slug}/proposals/{id}/scorecard",
+            Action::ScoreProposals,
+            call_target(),
+        ),
+        e(
+            Method::PUT,
+            "/api/v1/job-offers/{slug}",
+            Action::ManageJobOffers,
+            support_target(),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/applications/{id}/events",
+            Action::ReviewApplications,
+            call_target(),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/applications/{id}/messages",
+            Action::ReviewApplications,
+            call_target(),
+        ),
+        // Candidates need no account.
+        open(
+            Method::POST,
+            "/api/v1/calls/{slug}/proposals/{id}/applications",
+        ),
+        open(Method::POST, "/api/v1/job-offers/{slug}/applications"),
+        open(Method::POST, "/api/v1/applications/confirmation"),
     ]
 }
 
@@ -994,6 +1164,43 @@ fn form_endpoints() -> Vec<Endpoint> {
             Some(Action::ManageTrainings),
             Target::default(),
         ),
+        e(
+            "/talents/offres/nouvelle",
+            Some(Action::ManageJobOffers),
+            support_target(),
+        ),
+        e(
+            "/talents/offres/{slug}/modifier",
+            Some(Action::ManageJobOffers),
+            support_target(),
+        ),
+        e(
+            "/talents/appels/{slug}/proposer",
+            Some(Action::ProposeChallenges),
+            support_target(),
+        ),
+        e(
+            "/talents/appels/{slug}/propositions/{id}",
+            Some(Action::ScoreProposals),
+            call_target(),
+        ),
+        e(
+            "/talents/candidatures/{id}",
+            Some(Action::ReviewApplications),
+            call_target(),
+        ),
+        // Candidates need no account.
+        e(
+            "/talents/offres/{slug}/candidature",
+            None,
+            Target::default(),
+        ),
+        e(
+            "/talents/appels/{slug}/defis/{id}/candidature",
+            None,
+            Target::default(),
+        ),
+        e("/talents/candidature", None, Target::default()),
         e("/deconnexion", None, Target::default()),
         e("/connexion/demo", None, Target::default()),
         e("/connexion/reauthentification", None, Target::default()),
@@ -1234,6 +1441,59 @@ async fn api_request(
             format!("/api/v1/trainings/{}/attendees", id("training")),
             Some(json!({"member": "camille.martin"})),
         ),
+        ("POST", "/api/v1/calls") => (
+            "/api/v1/calls".into(),
+            Some(json!({
+                "slug": "appel-nouveau", "title": "Nouvel appel", "opens_on": "2099-01-01",
+                "closes_on": "2099-03-01",
+                "criteria": [{"slug": "impact", "label": "Impact", "weight": 1}]
+            })),
+        ),
+        ("POST", "/api/v1/calls/{slug}/proposals") => (
+            format!("/api/v1/calls/{CALL}/proposals"),
+            Some(json!({
+                "organisation": "dir-solidarites", "title": "Un autre défi",
+                "description": "Un problème."
+            })),
+        ),
+        ("PUT", "/api/v1/calls/{slug}/proposals/{id}/status") => (
+            format!("/api/v1/calls/{CALL}/proposals/{}/status", id("proposal")),
+            Some(json!({"status": "declined"})),
+        ),
+        ("PUT", "/api/v1/calls/{slug}/proposals/{id}/scorecard") => (
+            format!(
+                "/api/v1/calls/{CALL}/proposals/{}/scorecard",
+                id("proposal")
+            ),
+            Some(json!({"marks": {"impact": 3}})),
+        ),
+        ("POST", "/api/v1/calls/{slug}/proposals/{id}/applications") => (
+            format!(
+                "/api/v1/calls/{CALL}/proposals/{}/applications",
+                id("proposal")
+            ),
+            Some(candidate_body()),
+        ),
+        ("PUT", "/api/v1/job-offers/{slug}") => (
+            "/api/v1/job-offers/offre-nouvelle".into(),
+            Some(job_offer_body()),
+        ),
+        ("POST", "/api/v1/job-offers/{slug}/applications") => (
+            "/api/v1/job-offers/offre-essai/applications".into(),
+            Some(candidate_body()),
+        ),
+        ("POST", "/api/v1/applications/confirmation") => (
+            "/api/v1/applications/confirmation".into(),
+            Some(json!({"token": CANDIDATE_SECRET})),
+        ),
+        ("POST", "/api/v1/applications/{id}/events") => (
+            format!("/api/v1/applications/{}/events", id("application")),
+            Some(json!({"event": "shortlist"})),
+        ),
+        ("POST", "/api/v1/applications/{id}/messages") => (
+            format!("/api/v1/applications/{}/messages", id("application")),
+            Some(json!({"message": "Bonjour"})),
+        ),
         (method, template) => panic!("no request for {method} {template}: add one to this suite"),
     }
 }
@@ -1461,6 +1721,67 @@ fn form_request(
             format!("/talents/formations/{}/participants", id("training")),
             fields(&[("member", "camille.martin")]),
         ),
+        "/talents/offres/nouvelle" | "/talents/offres/{slug}/modifier" => (
+            if endpoint.template.ends_with("nouvelle") {
+                "/talents/offres/nouvelle".to_owned()
+            } else {
+                "/talents/offres/offre-essai/modifier".to_owned()
+            },
+            fields(&[
+                ("slug", "offre-nouvelle"),
+                ("title", "Développeuse"),
+                ("organisation", "dir-solidarites"),
+                ("domaine", "Développement"),
+                ("location", "Paris"),
+                ("remote", "partial"),
+                ("contract", "cdi"),
+                ("closes_on", "2099-12-31"),
+                ("description", "Le poste."),
+                ("published", "on"),
+            ]),
+        ),
+        "/talents/appels/{slug}/proposer" => (
+            format!("/talents/appels/{CALL}/proposer"),
+            fields(&[
+                ("organisation", "dir-solidarites"),
+                ("title", "Un autre défi"),
+                ("description", "Un problème."),
+            ]),
+        ),
+        "/talents/appels/{slug}/propositions/{id}" => (
+            format!("/talents/appels/{CALL}/propositions/{}", id("proposal")),
+            fields(&[("note-impact", "3")]),
+        ),
+        "/talents/candidatures/{id}" => (
+            format!("/talents/candidatures/{}", id("application")),
+            fields(&[("event", "shortlist"), ("message", "")]),
+        ),
+        "/talents/offres/{slug}/candidature" | "/talents/appels/{slug}/defis/{id}/candidature" => {
+            let candidate = [
+                ("name", "Ada Lovelace"),
+                ("email", "ada@exemple.fr"),
+                ("profile", "Développeuse"),
+                ("motivation", "Servir le public"),
+            ];
+            if endpoint.template.starts_with("/talents/offres") {
+                (
+                    "/talents/offres/offre-essai/candidature".to_owned(),
+                    fields(&candidate),
+                )
+            } else {
+                (
+                    format!(
+                        "/talents/appels/{CALL}/defis/{}/candidature",
+                        id("proposal")
+                    ),
+                    fields(&candidate),
+                )
+            }
+        }
+        "/talents/candidature" => (
+            "/talents/candidature".to_owned(),
+            fields(&[("jeton", CANDIDATE_SECRET), ("action", "confirmer")]),
+        ),
         other => panic!("no form post for {other}: add one to this suite"),
     }
 }
@@ -1482,7 +1803,10 @@ fn expected(endpoint: &Endpoint, role: Option<&Role_>, scoped: bool) -> &'static
 fn outcome(status: StatusCode, endpoint: &Endpoint) -> &'static str {
     // A support request one may not see does not exist: its addresses answer 404.
     // So does an access request.
+    // So does an application, to whoever does not review it.
     let hidden = endpoint.template.contains("support-requests/{id}")
+        || endpoint.template.contains("applications/{id}")
+        || endpoint.template.starts_with("/talents/candidatures/{id}")
         || endpoint.template.starts_with("/accompagnement/{id}")
         || endpoint.template.contains("access-requests/{id}")
         || endpoint.template.starts_with("/donnees/demandes/{id}");
@@ -1490,7 +1814,7 @@ fn outcome(status: StatusCode, endpoint: &Endpoint) -> &'static str {
         404 if hidden => "forbidden",
         401 => "unauthenticated",
         403 => "forbidden",
-        200 | 201 | 204 | 303 => "allowed",
+        200 | 201 | 202 | 204 | 303 => "allowed",
         _ => "unexpected",
     }
 }
@@ -1537,7 +1861,8 @@ async fn every_api_write_follows_the_permission_table() {
             let want = expected(endpoint, role.as_ref(), true);
             let got = outcome(status, endpoint);
             tried += 1;
-            if want != got {
+            let agrees = want == got || (want == "open" && status.as_u16() < 500);
+            if !agrees {
                 failures.push(format!(
                     "{} {path} as {}: expected {want}, got {status} {}",
                     endpoint.method,
@@ -1576,6 +1901,15 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
         format!("/produits/eau-claire/audits/{}/pages/1", id("audit")),
         "/produits/eau-claire/rgesn".to_owned(),
         "/observatoire".to_owned(),
+        // Recruitment: the forms of recruiters, organisations, the panel, candidates.
+        "/talents/offres/nouvelle".to_owned(),
+        "/talents/offres/offre-essai".to_owned(),
+        "/talents/offres/offre-essai/modifier".to_owned(),
+        format!("/talents/appels/{CALL}/proposer"),
+        format!("/talents/appels/{CALL}/defis/{}", id("proposal")),
+        format!("/talents/appels/{CALL}/propositions/{}", id("proposal")),
+        format!("/talents/candidatures/{}", id("application")),
+        format!("/talents/candidature?jeton={CANDIDATE_SECRET}"),
     ];
     let pages = [
         "/",
@@ -1647,7 +1981,9 @@ async fn forms_in_pages(app: &TestApp, ids: &[(&str, i64)]) -> BTreeSet<String> 
             let template: Vec<String> = path
                 .split('/')
                 .map(|segment| match segment {
-                    "eau-claire" | "camille.martin" | "libreoffice" => "{slug}".to_owned(),
+                    "eau-claire" | "camille.martin" | "libreoffice" | "offre-essai" | CALL => {
+                        "{slug}".to_owned()
+                    }
                     s if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) => {
                         "{id}".to_owned()
                     }

@@ -198,7 +198,30 @@ async fn calls_offers_and_applications(db: TestDb) {
         DIGEST.into(),
         "2027-01-15T10:00:00Z",
     );
-    let mut application = store.create_application(&sent, &[], &system).await.unwrap();
+    let confirmation = pilote_domain::notification::Email {
+        to: vec!["ada@exemple.fr".into()],
+        subject: "Confirmez votre candidature".into(),
+        body: "Bonjour Ada Lovelace".into(),
+        link: Some("/talents/candidature?jeton=secret".into()),
+    };
+    let mut application = store
+        .create_application(&sent, std::slice::from_ref(&confirmation), &system)
+        .await
+        .unwrap();
+    // The worker sends it.
+    let jobs = store
+        .claim_jobs("w", "2027-01-15T10:01:00Z", "2027-01-15T10:03:00Z", 10)
+        .await
+        .unwrap();
+    let queued = store.outbox(10).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].email, confirmation);
+    assert!(
+        store
+            .record_email_sent(&jobs[0].lease, queued[0].id, "2027-01-15T10:02:00Z")
+            .await
+            .unwrap()
+    );
     assert_eq!(application.state, ApplicationState::Received);
     let panelist = person(10, Role::Panelist, Some("eig-2027"));
     let other_panel = person(11, Role::Panelist, Some("eig-2026"));
@@ -323,6 +346,14 @@ async fn calls_offers_and_applications(db: TestDb) {
     assert_eq!(erased, [application.id]);
     let gone = store.application(application.id).await.unwrap();
     assert_eq!(gone.candidate, Candidate::erased());
+    let sent_mail = store.outbox(10).await.unwrap().pop().unwrap();
+    assert_eq!(sent_mail.email.to, [recruitment::ERASED]);
+    assert_eq!(
+        sent_mail.email.body,
+        recruitment::ERASED,
+        "the e-mail quoted them"
+    );
+    assert_eq!(sent_mail.email.link, None);
     assert_eq!(gone.state, ApplicationState::Rejected);
     assert!(!gone.holds(DIGEST));
     let kept = store.application(running.id).await.unwrap();

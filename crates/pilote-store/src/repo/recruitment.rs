@@ -12,8 +12,8 @@ use pilote_domain::notification::Email;
 use pilote_domain::portfolio::Domaine;
 use pilote_domain::talent::recruitment::{
     Application, ApplicationEntry, ApplicationEvent, ApplicationState, Call, Candidate,
-    ChallengeProposal, ContractType, Criterion, JobOffer, Opening, ProposalStatus, RemotePolicy,
-    SalaryRange, Scorecard,
+    ChallengeProposal, ContractType, Criterion, ERASED, JobOffer, Opening, ProposalStatus,
+    RemotePolicy, SalaryRange, Scorecard,
 };
 use serde::Serialize;
 use sqlx::FromRow;
@@ -762,6 +762,21 @@ pub(crate) async fn erase_applications(
         if !application.is_due_for_erasure(today, retention_days) {
             continue;
         }
+        // The e-mails already sent to the candidate about it quote them too.
+        let since = application
+            .closed_at
+            .clone()
+            .unwrap_or_else(|| application.created_at.clone());
+        let address = json(&[&application.candidate.email], "e-mail recipients")?;
+        sqlx::query(
+            "UPDATE outbox_emails SET recipients = $1, subject = $2, body = $2, link = NULL WHERE recipients = $3 AND sent_at IS NOT NULL AND created_at <= $4",
+        )
+        .bind(json(&[ERASED], "e-mail recipients")?)
+        .bind(ERASED)
+        .bind(address)
+        .bind(since)
+        .execute(&mut *tx)
+        .await?;
         application.erase(at);
         let candidate = &application.candidate;
         sqlx::query(
@@ -779,7 +794,7 @@ pub(crate) async fn erase_applications(
         .await?;
         // Messages to the candidate may quote them.
         sqlx::query("UPDATE application_events SET message = $1 WHERE application_id = $2")
-            .bind(pilote_domain::talent::recruitment::ERASED)
+            .bind(ERASED)
             .bind(application.id)
             .execute(&mut *tx)
             .await?;

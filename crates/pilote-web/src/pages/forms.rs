@@ -15,7 +15,7 @@ use pilote_domain::portfolio::{Domaine, Member, PhaseName, Product};
 use pilote_domain::{DomainError, Slug};
 use serde_json::{Value, json};
 
-use super::{Layout, PageError, page};
+use super::{Layout, PageError, page, rerender};
 use crate::api::extract::parse_record;
 use crate::api::path_slug;
 use crate::auth::{Visitor, authorize, member_target, offer, product_target};
@@ -777,11 +777,6 @@ pub async fn update_product(
         },
     )
     .await
-}
-
-/// A form shown again with its errors: 422, so that clients know nothing was written.
-fn rerender(form: impl Template) -> Result<Response, PageError> {
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page(&form)?).into_response())
 }
 
 #[derive(Template)]

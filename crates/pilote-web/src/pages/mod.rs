@@ -618,6 +618,11 @@ pub(crate) fn page(template: &impl Template) -> Result<Html<String>, PageError> 
     Ok(Html(template.render()?))
 }
 
+/// A form shown again with its errors: 422, so that clients know nothing was written.
+pub(crate) fn rerender(form: impl Template) -> Result<Response, PageError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&form)?).into_response())
+}
+
 /// The answer to an unknown address: a page, or the API's error body under `/api`.
 pub async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
