@@ -13,15 +13,12 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Backend, TestDb};
+use common::{Backend, Process, TestDb};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde_json::json;
-
-/// A process, killed when dropped (so a failing test leaves none behind).
-struct Process(Child);
 
 impl Process {
     /// `kill -9`, then reaps it.
@@ -31,13 +28,6 @@ impl Process {
             .args(["-KILL", &pid])
             .stderr(Stdio::null())
             .status();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }

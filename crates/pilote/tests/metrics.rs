@@ -17,27 +17,12 @@
 mod common;
 
 use std::collections::{BTreeMap, HashMap};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::TestDb;
+use common::{Process, TestDb, free_addr};
 use pilote_domain::identity::Scope;
 use serde_json::json;
-
-/// A `pilote` process, killed when dropped (so a failing test leaves none behind).
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_addr() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().to_string()
-}
 
 /// Waits until `url` answers 200.
 async fn wait_for(url: &str) {

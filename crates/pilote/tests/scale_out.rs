@@ -10,28 +10,13 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Backend, TestDb};
+use common::{Backend, Process, TestDb, free_addr};
 use serde_json::json;
-
-/// A `pilote` process, killed when dropped (so a failing test leaves none behind).
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_addr() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().to_string()
-}
 
 /// `pilote serve` on `database`, once it answers `/healthz`.
 /// One list of the demo's portfolio, read as `T`.

@@ -6,36 +6,20 @@
     reason = "a test fails loudly"
 )]
 
+mod common;
+
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// Nine products of the portfolio and three of EIG challenges.
 const DEMO_PRODUCTS: u64 = 12;
 
-/// A server process stopped when the test ends, even when an assertion failed midway.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test]
 async fn serve_demo_fills_an_empty_database_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("demo.db").display());
-    let addr = format!("127.0.0.1:{}", free_port());
-    let mut server = Server(
+    let addr = common::free_addr();
+    let mut server = common::Process(
         Command::new(env!("CARGO_BIN_EXE_pilote"))
             .args(["serve", "--demo", "--addr", &addr, "--database", &database])
             .stderr(Stdio::null())
@@ -117,7 +101,7 @@ async fn serve_demo_fills_an_empty_database_and_stops_on_sigterm() {
     assert!(status.success(), "{status}");
 
     // A second start keeps the data and does not add the demo twice.
-    let again = Server(
+    let again = common::Process(
         Command::new(env!("CARGO_BIN_EXE_pilote"))
             .args(["serve", "--demo", "--addr", &addr, "--database", &database])
             .stderr(Stdio::null())

@@ -577,3 +577,20 @@ pub fn csrf_of(html: &str) -> String {
     let start = html.find(marker).expect("a form with its CSRF token") + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
 }
+
+/// A child process (`pilote serve`, `pilote worker`), killed when dropped so that a failing
+/// test leaves none behind.
+pub struct Process(pub std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A free loopback address (`127.0.0.1:port`) to give a process.
+pub fn free_addr() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
