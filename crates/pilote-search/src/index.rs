@@ -20,7 +20,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::TokenStream as _;
 use tantivy::{
-    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
 use crate::analysis::{self, FOLDED, FRENCH, QueryWord};
@@ -42,6 +42,10 @@ const SUMMARY_BOOST: f32 = 2.0;
 const BODY_BOOST: f32 = 1.0;
 const TITLE_LOOSE_BOOST: f32 = 1.5;
 const TEXT_LOOSE_BOOST: f32 = 0.3;
+/// Documents a word must be in for the index to take it as spelt right: its one-typo
+/// neighbours are then left out, as they would only add noise to a large result, at the
+/// highest cost of any query.
+const COMMON_WORD_DOCS: u64 = 1_000;
 
 /// The search layer's error.
 #[derive(Debug, thiserror::Error)]
@@ -560,7 +564,7 @@ impl SearchIndex {
     pub fn search(&self, query: &Query) -> Result<Results, SearchError> {
         let searcher = self.reader.searcher();
         let words = analysis::query_words(&query.text);
-        let text = self.text_query(&words);
+        let text = self.text_query(&searcher, &words);
         let page_size = query.page_size.clamp(1, MAX_PAGE_SIZE);
         // Past the last document every page is empty.
         let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
@@ -673,7 +677,7 @@ impl SearchIndex {
         })
     }
 
-    fn text_query(&self, words: &[QueryWord]) -> Box<dyn TQuery> {
+    fn text_query(&self, searcher: &Searcher, words: &[QueryWord]) -> Box<dyn TQuery> {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for word in words {
@@ -700,11 +704,15 @@ impl SearchIndex {
             ] {
                 let term = Term::from_field_text(field, &word.folded);
                 if word.fuzzy() {
-                    let fuzzy = FuzzyTermQuery::new(term.clone(), 1, true);
-                    alternatives.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(fuzzy), boost)),
-                    ));
+                    let common = searcher
+                        .doc_freq(&term)
+                        .is_ok_and(|docs| docs >= COMMON_WORD_DOCS);
+                    let loose: Box<dyn TQuery> = if common {
+                        Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
+                    } else {
+                        Box::new(FuzzyTermQuery::new(term.clone(), 1, true))
+                    };
+                    alternatives.push((Occur::Should, Box::new(BoostQuery::new(loose, boost))));
                 }
                 if word.prefix() {
                     let prefix = FuzzyTermQuery::new_prefix(term, 0, false);

@@ -129,6 +129,23 @@ fn one_typo_is_tolerated_on_long_words_only() {
 }
 
 #[test]
+fn a_word_in_many_documents_is_taken_as_spelt_right() {
+    // « zorglub » in 1,000 documents, its one-typo neighbour « zorglab » in one.
+    let mut corpus: Vec<Document> = (0..1_000)
+        .map(|i| Document::new(Kind::Dataset, format!("zorglub-{i}"), "Zorglub"))
+        .collect();
+    corpus.push(Document::new(Kind::Dataset, "zorglab", "Zorglab"));
+    let index = SearchIndex::in_ram().expect("index");
+    index.rebuild(corpus, "1").expect("rebuild");
+    let total = |text: &str| index.search(&Query::new(text)).expect("search").total;
+    // The common word matches itself only, not its neighbour.
+    assert_eq!(total("zorglub"), 1_000);
+    // The rare word, and a word in no document, still tolerate a typo.
+    assert_eq!(total("zorglab"), 1_001);
+    assert_eq!(total("zorglib"), 1_001);
+}
+
+#[test]
 fn the_last_word_is_a_prefix() {
     let index = index();
     assert_eq!(slugs(&index, &Query::new("libreoff")), ["libreoffice"]);
